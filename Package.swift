@@ -1,0 +1,129 @@
+// swift-tools-version: 6.1
+// Chimera: one typed Swift interface to six LLM providers, direct or through a local proxy.
+//
+// Layers (dependencies point downward only):
+//   core       ChimeraCore        domain types, errors, configuration, SSE parser, retry policy
+//   wire       ChimeraWire        JSON codecs of the three protocol families, protobuf messages
+//   transport  ChimeraTransport   direct providers, proxy client, retries, fallback, health monitor
+//   service    Chimera            LLMService: providers from configuration
+//   apps       ChimeraSimulator, ChimeraProxyServer, ChimeraAPIServer, chimera (CLI)
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "Chimera",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Chimera", targets: ["Chimera"]),
+        .executable(name: "chimera", targets: ["chimera"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // core
+        .target(
+            name: "ChimeraCore",
+            swiftSettings: swiftSettings
+        ),
+        // wire
+        .target(
+            name: "ChimeraWire",
+            dependencies: [
+                "ChimeraCore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // transport
+        .target(
+            name: "ChimeraTransport",
+            dependencies: [
+                "ChimeraCore",
+                "ChimeraWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // service
+        .target(
+            name: "Chimera",
+            dependencies: ["ChimeraCore", "ChimeraWire", "ChimeraTransport"],
+            swiftSettings: swiftSettings
+        ),
+        // apps
+        .target(
+            name: "ChimeraServerSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChimeraSimulator",
+            dependencies: [
+                "ChimeraCore",
+                "ChimeraServerSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChimeraProxyServer",
+            dependencies: [
+                "Chimera",
+                "ChimeraSimulator",
+                "ChimeraServerSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "chimera",
+            dependencies: [
+                "Chimera",
+                "ChimeraSimulator",
+                "ChimeraProxyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // tests
+        .testTarget(name: "ChimeraCoreTests", dependencies: ["ChimeraCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChimeraWireTests", dependencies: ["ChimeraWire"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChimeraSimulatorTests",
+            dependencies: [
+                "ChimeraSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChimeraTransportTests",
+            dependencies: ["Chimera", "ChimeraSimulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChimeraCLITests",
+            dependencies: ["chimera"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

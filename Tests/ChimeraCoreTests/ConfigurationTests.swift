@@ -1,0 +1,150 @@
+import ChimeraCore
+import Foundation
+import Testing
+
+@Suite("Configuration from the environment")
+struct ConfigurationTests {
+    @Test func emptyEnvironmentGivesTheDocumentedDefaults() throws {
+        let configuration = try ChimeraConfiguration(environment: [:])
+        #expect(configuration.connectionMode == .direct)
+        #expect(configuration.proxy.serverURL.absoluteString == "http://localhost:8080")
+        #expect(configuration.proxy.wireProtocol == .auto)
+        #expect(configuration.proxy.apiKey == nil)
+        #expect(configuration.proxy.fallbackToDirect == false)
+        #expect(configuration.proxy.maxRetries == 3)
+        #expect(configuration.proxy.poolSize == 8)
+        #expect(configuration.proxy.healthCheckInterval == .seconds(30))
+        #expect(configuration.proxy.timeouts.request == .seconds(300))
+        #expect(configuration.proxy.timeouts.connect == .seconds(10))
+        #expect(configuration.logLevel == .info)
+        #expect(configuration.apiKey == nil)
+        #expect(configuration.provider(.openai).baseURL?.absoluteString == "https://api.openai.com/v1")
+        #expect(configuration.provider(.anthropic).baseURL?.absoluteString == "https://api.anthropic.com")
+        #expect(configuration.provider(.cursor).baseURL == nil)
+        #expect(configuration.provider(.deepseek).proxyRoute == "openai-custom-deepseek")
+    }
+
+    struct ValidCase: Sendable, CustomTestStringConvertible {
+        let variable: String
+        let value: String
+        let check: @Sendable (ChimeraConfiguration) -> Bool
+        var testDescription: String { "\(variable)=\(value)" }
+    }
+
+    static let validCases: [ValidCase] = [
+        ValidCase(variable: "API_CONNECTION_MODE", value: "proxy") { $0.connectionMode == .proxy },
+        ValidCase(variable: "API_CONNECTION_MODE", value: "DIRECT") { $0.connectionMode == .direct },
+        ValidCase(variable: "PROXY_SERVER_URL", value: "https://proxy.internal:9443/") { $0.proxy.serverURL.absoluteString == "https://proxy.internal:9443" },
+        ValidCase(variable: "PROXY_PROTOCOL", value: "protobuf") { $0.proxy.wireProtocol == .protobuf },
+        ValidCase(variable: "PROXY_PROTOCOL", value: "json") { $0.proxy.wireProtocol == .json },
+        ValidCase(variable: "PROXY_API_KEY", value: "proxy-key-123") { $0.proxy.apiKey?.value == "proxy-key-123" },
+        ValidCase(variable: "PROXY_FALLBACK_TO_DIRECT", value: "yes") { $0.proxy.fallbackToDirect },
+        ValidCase(variable: "PROXY_FALLBACK_TO_DIRECT", value: "1") { $0.proxy.fallbackToDirect },
+        ValidCase(variable: "PROXY_FALLBACK_TO_DIRECT", value: "False") { !$0.proxy.fallbackToDirect },
+        ValidCase(variable: "PROXY_TIMEOUT_SECONDS", value: "2.5") { $0.proxy.timeouts.request == .milliseconds(2500) },
+        ValidCase(variable: "PROXY_CONNECT_TIMEOUT_SECONDS", value: "3") { $0.proxy.timeouts.connect == .seconds(3) },
+        ValidCase(variable: "PROXY_STREAM_IDLE_TIMEOUT_SECONDS", value: "7") { $0.proxy.timeouts.streamIdle == .seconds(7) },
+        ValidCase(variable: "PROXY_MAX_RETRIES", value: "0") { $0.proxy.maxRetries == 0 },
+        ValidCase(variable: "PROXY_MAX_RETRIES", value: "10") { $0.proxy.maxRetries == 10 },
+        ValidCase(variable: "PROXY_POOL_SIZE", value: "1") { $0.proxy.poolSize == 1 },
+        ValidCase(variable: "PROXY_POOL_SIZE", value: "64") { $0.proxy.poolSize == 64 },
+        ValidCase(variable: "PROXY_HEALTH_CHECK_INTERVAL_SECONDS", value: "0.2") { $0.proxy.healthCheckInterval == .milliseconds(200) },
+        ValidCase(variable: "OPENAI_API_KEY", value: "sk-test") { $0.provider(.openai).apiKey?.value == "sk-test" },
+        ValidCase(variable: "OPENAI_BASE_URL", value: "http://127.0.0.1:9000/v1") { $0.provider(.openai).baseURL?.absoluteString == "http://127.0.0.1:9000/v1" },
+        ValidCase(variable: "ANTHROPIC_API_KEY", value: "a") { $0.provider(.anthropic).apiKey?.value == "a" },
+        ValidCase(variable: "GEMINI_BASE_URL", value: "http://localhost:1") { $0.provider(.gemini).baseURL?.absoluteString == "http://localhost:1" },
+        ValidCase(variable: "DEEPSEEK_API_KEY", value: "d") { $0.provider(.deepseek).apiKey?.value == "d" },
+        ValidCase(variable: "QWEN_BASE_URL", value: "https://dashscope.aliyuncs.com/compatible-mode/v1") { $0.provider(.qwen).baseURL?.host == "dashscope.aliyuncs.com" },
+        ValidCase(variable: "CURSOR_BASE_URL", value: "http://127.0.0.1:7000/v1") { $0.provider(.cursor).baseURL?.port == 7000 },
+        ValidCase(variable: "CURSOR_PROXY_ROUTE", value: "my-cursor.2") { $0.provider(.cursor).proxyRoute == "my-cursor.2" },
+        ValidCase(variable: "CHIMERA_LOG_LEVEL", value: "TRACE") { $0.logLevel == .trace },
+        ValidCase(variable: "CHIMERA_LOG_LEVEL", value: "critical") { $0.logLevel == .critical },
+        ValidCase(variable: "CHIMERA_API_KEY", value: "server-key") { $0.apiKey?.value == "server-key" },
+        ValidCase(variable: "CHIMERA_MAX_RETRIES", value: "5") { $0.direct.maxRetries == 5 },
+        ValidCase(variable: "CHIMERA_REQUEST_TIMEOUT_SECONDS", value: "60") { $0.direct.timeouts.request == .seconds(60) },
+        ValidCase(variable: "OPENAI_API_KEY", value: "") { $0.provider(.openai).apiKey == nil },
+    ]
+
+    @Test(arguments: validCases)
+    func validValueIsRead(_ testCase: ValidCase) throws {
+        let configuration = try ChimeraConfiguration(environment: [testCase.variable: testCase.value])
+        #expect(testCase.check(configuration))
+    }
+
+    struct InvalidCase: Sendable, CustomTestStringConvertible {
+        let variable: String
+        let value: String
+        let message: String
+        var testDescription: String { "\(variable)=\(value)" }
+    }
+
+    static let invalidCases: [InvalidCase] = [
+        InvalidCase(variable: "API_CONNECTION_MODE", value: "tunnel", message: #"API_CONNECTION_MODE="tunnel": accepted: direct, proxy"#),
+        InvalidCase(variable: "PROXY_PROTOCOL", value: "grpc", message: #"PROXY_PROTOCOL="grpc": accepted: auto, json, protobuf"#),
+        InvalidCase(variable: "PROXY_SERVER_URL", value: "localhost:8080", message: #"PROXY_SERVER_URL="localhost:8080": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),
+        InvalidCase(variable: "PROXY_SERVER_URL", value: "ftp://proxy", message: #"PROXY_SERVER_URL="ftp://proxy": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),
+        InvalidCase(variable: "OPENAI_BASE_URL", value: "http://", message: #"OPENAI_BASE_URL="http://": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),
+        InvalidCase(variable: "PROXY_FALLBACK_TO_DIRECT", value: "maybe", message: #"PROXY_FALLBACK_TO_DIRECT="maybe": accepted: true, false, 1, 0, yes or no"#),
+        InvalidCase(variable: "PROXY_POOL_SIZE", value: "0", message: #"PROXY_POOL_SIZE="0": accepted: an integer from 1 to 64"#),
+        InvalidCase(variable: "PROXY_POOL_SIZE", value: "65", message: #"PROXY_POOL_SIZE="65": accepted: an integer from 1 to 64"#),
+        InvalidCase(variable: "PROXY_POOL_SIZE", value: "eight", message: #"PROXY_POOL_SIZE="eight": accepted: an integer from 1 to 64"#),
+        InvalidCase(variable: "PROXY_MAX_RETRIES", value: "11", message: #"PROXY_MAX_RETRIES="11": accepted: an integer from 0 to 10"#),
+        InvalidCase(variable: "PROXY_MAX_RETRIES", value: "-1", message: #"PROXY_MAX_RETRIES="-1": accepted: an integer from 0 to 10"#),
+        InvalidCase(variable: "PROXY_TIMEOUT_SECONDS", value: "0", message: #"PROXY_TIMEOUT_SECONDS="0": accepted: a number of seconds greater than 0 and at most 86400"#),
+        InvalidCase(variable: "PROXY_CONNECT_TIMEOUT_SECONDS", value: "-3", message: #"PROXY_CONNECT_TIMEOUT_SECONDS="-3": accepted: a number of seconds greater than 0 and at most 86400"#),
+        InvalidCase(variable: "PROXY_HEALTH_CHECK_INTERVAL_SECONDS", value: "soon", message: #"PROXY_HEALTH_CHECK_INTERVAL_SECONDS="soon": accepted: a number of seconds greater than 0 and at most 86400"#),
+        InvalidCase(variable: "CHIMERA_LOG_LEVEL", value: "verbose", message: #"CHIMERA_LOG_LEVEL="verbose": accepted: trace, debug, info, notice, warning, error, critical"#),
+        InvalidCase(variable: "GEMINI_PROXY_ROUTE", value: "a/b", message: #"GEMINI_PROXY_ROUTE="a/b": accepted: one path segment of letters, digits, '.', '_' or '-', e.g. openai-custom"#),
+    ]
+
+    @Test(arguments: invalidCases)
+    func invalidValueIsReportedWithVariableValueAndAcceptedValues(_ testCase: InvalidCase) {
+        #expect(problems(in: [testCase.variable: testCase.value]).map(\.description) == [testCase.message])
+    }
+
+    @Test func everyProblemIsReportedAtOnce() {
+        let found = problems(in: [
+            "API_CONNECTION_MODE": "sideways",
+            "PROXY_POOL_SIZE": "100",
+            "PROXY_MAX_RETRIES": "lots",
+            "PROXY_FALLBACK_TO_DIRECT": "perhaps",
+            "ANTHROPIC_BASE_URL": "not a url",
+        ])
+        #expect(Set(found.map(\.variable)) == ["API_CONNECTION_MODE", "PROXY_POOL_SIZE", "PROXY_MAX_RETRIES", "PROXY_FALLBACK_TO_DIRECT", "ANTHROPIC_BASE_URL"])
+    }
+
+    @Test func theErrorMessageListsEveryProblemOnItsOwnLine() throws {
+        let error = #expect(throws: ChimeraError.self) {
+            try ChimeraConfiguration(environment: ["PROXY_POOL_SIZE": "0", "API_CONNECTION_MODE": "x"])
+        }
+        let description = try #require(error).description
+        #expect(description.contains("\n  - API_CONNECTION_MODE=\"x\""))
+        #expect(description.contains("\n  - PROXY_POOL_SIZE=\"0\""))
+        #expect(try #require(error).kind == .configuration)
+    }
+
+    @Test func secretsInBadURLsAreNeverEchoed() {
+        let found = problems(in: ["PROXY_SERVER_URL": "ftp://admin:hunter2-secret@proxy?key=AIzaSyD-abcdefghijklmnop"])
+        let text = found.map(\.description).joined()
+        #expect(!text.contains("hunter2-secret"))
+        #expect(!text.contains("AIzaSyD-abcdefghijklmnop"))
+        #expect(text.contains("PROXY_SERVER_URL"))
+    }
+
+    @Test func keysPrintMasked() throws {
+        let sentinel = "sk-SENTINEL-0123456789abcdefghij"
+        let configuration = try ChimeraConfiguration(environment: ["OPENAI_API_KEY": sentinel, "PROXY_API_KEY": sentinel])
+        let printed = "\(configuration) \(String(reflecting: configuration))"
+        #expect(!printed.contains(sentinel))
+        #expect(configuration.provider(.openai).apiKey?.description == "****ghij")
+    }
+
+    private func problems(in environment: [String: String]) -> [ConfigurationProblem] {
+        do {
+            _ = try ChimeraConfiguration(environment: environment)
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+}
