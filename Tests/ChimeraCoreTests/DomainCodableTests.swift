@@ -60,7 +60,7 @@ struct DomainCodableTests {
         #expect(throws: Never.self) { try base.validate() }
     }
 
-    @Test func providerParsingListsAcceptedValues() {
+    @Test func providerParsingListsAcceptedValues() throws {
         #expect(try ProviderID(parsing: "OpenAI") == .openai)
         #expect(performing: { try ProviderID(parsing: "mistral") }, throws: {
             ($0 as? ChimeraError)?.message.contains("openai, anthropic, gemini, deepseek, qwen, cursor") == true

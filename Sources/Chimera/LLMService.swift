@@ -1,0 +1,90 @@
+@_exported import ChimeraCore
+import ChimeraTransport
+import Logging
+
+/// The front door of the library: one ``LLMProvider`` per provider, built once from the
+/// configuration, in direct or proxy mode.
+///
+/// Callers never branch on the connection mode: in proxy mode every provider reaches the proxy,
+/// falling back to direct calls only when `PROXY_FALLBACK_TO_DIRECT` is on and the proxy failed.
+///
+/// ```swift
+/// let service = try LLMService(configuration: ChimeraConfiguration(environment: ProcessInfo.processInfo.environment))
+/// let answer = try await service.complete(ChatRequest(provider: .openai, model: "gpt-4.1", messages: [.user("Hi")]))
+/// try await service.shutdown()
+/// ```
+public final class LLMService: Sendable {
+    /// The configuration the providers were built from.
+    public let configuration: ChimeraConfiguration
+    /// The shared HTTP transport (one client per process).
+    public let transport: HTTPTransport
+
+    private let providers: [ProviderID: any LLMProvider]
+    private let ownsClient: Bool
+
+    /// Builds every provider from `configuration`.
+    ///
+    /// - Parameters:
+    ///   - transport: The HTTP transport to share; by default the service makes (and owns) one
+    ///     configured for the connection mode.
+    ///   - observer: Told the outcome of every attempt (health monitor, metrics).
+    ///   - logger: Where failures are logged; a library logs nothing unless given a logger.
+    public init(
+        configuration: ChimeraConfiguration,
+        transport: HTTPTransport? = nil,
+        observer: RequestObserver? = nil,
+        logger: Logger = Logger(label: "chimera", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        self.configuration = configuration
+        let ownsClient = transport == nil
+        let transport = transport ?? HTTPTransport(client: HTTPTransport.makeClient(
+            connectTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.connect : configuration.direct.timeouts.connect,
+            poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : 8
+        ))
+        self.transport = transport
+        self.ownsClient = ownsClient
+        var providers: [ProviderID: any LLMProvider] = [:]
+        for id in ProviderID.allCases {
+            let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, logger: logger)
+            switch configuration.connectionMode {
+            case .direct:
+                providers[id] = direct
+            case .proxy:
+                let proxied = HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
+                providers[id] = configuration.proxy.fallbackToDirect ? FallbackProvider(proxy: proxied, direct: direct) : proxied
+            }
+        }
+        self.providers = providers
+    }
+
+    /// The provider for `id`.
+    public func provider(_ id: ProviderID) -> any LLMProvider {
+        providers[id]!
+    }
+
+    /// Sends `request` to its provider and waits for the whole answer.
+    ///
+    /// - Throws: ``ChimeraError``.
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        try await provider(request.provider).complete(request)
+    }
+
+    /// Sends `request` to its provider and returns the answer as a stream.
+    ///
+    /// - Throws: ``ChimeraError`` for failures before the first event.
+    public func stream(_ request: ChatRequest) async throws -> ChatStream {
+        try await provider(request.provider).stream(request)
+    }
+
+    /// Lists the models of one provider.
+    ///
+    /// - Throws: ``ChimeraError``.
+    public func listModels(_ id: ProviderID) async throws -> [ModelInfo] {
+        try await provider(id).listModels()
+    }
+
+    /// Shuts down the HTTP client if the service made it. Call once, when done.
+    public func shutdown() async throws {
+        if ownsClient { try await transport.client.shutdown() }
+    }
+}

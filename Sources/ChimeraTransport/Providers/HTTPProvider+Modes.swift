@@ -1,0 +1,75 @@
+import ChimeraCore
+import Foundation
+import Logging
+
+extension HTTPProvider {
+    /// A provider called directly, with its own key and base URL.
+    ///
+    /// A provider that cannot be called as configured (Cursor without `CURSOR_BASE_URL`, any other
+    /// provider without its key) is still created; each call then throws a configuration error
+    /// that says which variable to set.
+    public static func direct(
+        _ id: ProviderID,
+        configuration: ChimeraConfiguration,
+        transport: HTTPTransport,
+        observer: RequestObserver? = nil,
+        logger: Logger
+    ) -> HTTPProvider {
+        let settings = configuration.provider(id)
+        let prefix = id.environmentPrefix
+        var endpoint: UpstreamEndpoint?
+        var unavailable: ChimeraError?
+        if let baseURL = settings.baseURL {
+            if settings.apiKey == nil && id != .cursor {
+                unavailable = .configuration(
+                    "\(prefix)_API_KEY is not set", provider: id,
+                    hint: "export \(prefix)_API_KEY=<your key>, or route through a proxy with API_CONNECTION_MODE=proxy"
+                )
+            } else {
+                endpoint = .direct(id, baseURL: baseURL, apiKey: settings.apiKey)
+            }
+        } else {
+            unavailable = .configuration(
+                "Cursor has no public chat API, so direct mode needs CURSOR_BASE_URL", provider: id,
+                hint: "set CURSOR_BASE_URL to an OpenAI-compatible endpoint that serves Cursor's models (and CURSOR_API_KEY if it needs one)"
+            )
+        }
+        let host = settings.baseURL.map { Redaction.redact($0.absoluteString) } ?? "-"
+        return HTTPProvider(
+            id: id,
+            endpoint: unavailable == nil ? endpoint : nil,
+            unavailable: unavailable,
+            transport: transport,
+            timeouts: configuration.direct.timeouts,
+            retryPolicy: RetryPolicy(maxRetries: configuration.direct.maxRetries),
+            route: .direct,
+            classify: { $0.errorForDirectCall(provider: id, host: host) },
+            observer: observer,
+            logger: logger
+        )
+    }
+
+    /// A provider reached through the proxy in its own protocol (JSON) on its proxy route.
+    public static func proxied(
+        _ id: ProviderID,
+        configuration: ChimeraConfiguration,
+        transport: HTTPTransport,
+        observer: RequestObserver? = nil,
+        logger: Logger
+    ) -> HTTPProvider {
+        let proxy = configuration.proxy
+        let shownURL = Redaction.redact(proxy.serverURL.absoluteString)
+        return HTTPProvider(
+            id: id,
+            endpoint: .proxied(id, proxyURL: proxy.serverURL, route: configuration.provider(id).proxyRoute, proxyKey: proxy.apiKey),
+            transport: transport,
+            timeouts: proxy.timeouts,
+            retryPolicy: RetryPolicy(maxRetries: proxy.maxRetries),
+            route: .proxy,
+            classify: { $0.errorForProxyCall(provider: id, proxyURL: shownURL) },
+            annotate: { ProxyErrors.annotate($0, proxyURL: shownURL) },
+            observer: observer,
+            logger: logger
+        )
+    }
+}

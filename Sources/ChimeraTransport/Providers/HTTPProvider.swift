@@ -1,0 +1,193 @@
+import AsyncHTTPClient
+import ChimeraCore
+import ChimeraWire
+import Foundation
+import Logging
+import NIOHTTP1
+
+/// An ``LLMProvider`` that speaks a provider's JSON protocol over HTTP to an endpoint: the
+/// provider's own API (direct mode) or the same protocol on a proxy route (proxy mode, JSON).
+///
+/// It validates, encodes, sends with retries of transient failures (never once a stream has
+/// delivered an event), and decodes answers and errors with the provider's ``WireCodec``.
+public struct HTTPProvider: LLMProvider {
+    public let id: ProviderID
+    public var capabilities: ProviderCapabilities { .of(id) }
+
+    private let endpoint: UpstreamEndpoint?
+    private let unavailable: ChimeraError?
+    private let codec: any WireCodec
+    private let transport: HTTPTransport
+    private let timeouts: Timeouts
+    private let retryPolicy: RetryPolicy
+    private let route: Route
+    private let classify: @Sendable (TransportFailure) -> ChimeraError
+    private let annotate: @Sendable (ChimeraError) -> ChimeraError
+    private let observer: RequestObserver?
+    private let logger: Logger
+
+    /// Creates a provider.
+    ///
+    /// - Parameters:
+    ///   - endpoint: Where to send requests; `nil` with `unavailable` for a provider that cannot be
+    ///     used as configured (every call then throws that error).
+    ///   - route: What responses report as their route.
+    ///   - classify: Turns a transport failure into the error callers see (direct and proxy
+    ///     calls explain refused connections differently).
+    ///   - annotate: Adds context to errors the endpoint answered with (e.g. a hint about the proxy's key).
+    ///   - observer: Told the outcome of every attempt (health monitoring, metrics).
+    public init(
+        id: ProviderID,
+        endpoint: UpstreamEndpoint?,
+        unavailable: ChimeraError? = nil,
+        transport: HTTPTransport,
+        timeouts: Timeouts,
+        retryPolicy: RetryPolicy,
+        route: Route,
+        classify: @escaping @Sendable (TransportFailure) -> ChimeraError,
+        annotate: @escaping @Sendable (ChimeraError) -> ChimeraError = { $0 },
+        observer: RequestObserver? = nil,
+        logger: Logger
+    ) {
+        self.id = id
+        self.endpoint = endpoint
+        self.unavailable = endpoint == nil ? (unavailable ?? .configuration("\(id.displayName) is not configured", provider: id)) : nil
+        self.codec = WireCodecs.codec(for: id)
+        self.transport = transport
+        self.timeouts = timeouts
+        self.retryPolicy = retryPolicy
+        self.route = route
+        self.classify = classify
+        self.annotate = annotate
+        self.observer = observer
+        var logger = logger
+        logger[metadataKey: "provider"] = "\(id)"
+        logger[metadataKey: "route"] = "\(route.rawValue)"
+        self.logger = logger
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        let endpoint = try usableEndpoint()
+        try request.validate()
+        var outbound = request
+        outbound.stream = false
+        let body = try codec.encodeRequest(outbound)
+        let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: false), method: .POST, headers: endpoint.headers, body: body)
+        return try await withRetries(model: request.model) { () throws(ChimeraError) in
+            let reply = try await transport.send(httpRequest, timeout: timeouts.request, logger: logger, classify: classify)
+            guard (200..<300).contains(reply.status) else {
+                throw annotate(codec.decodeError(status: reply.status, headers: reply.headers, body: reply.body, provider: id))
+            }
+            var response = try codec.decodeResponse(reply.body, provider: id)
+            response.route = route
+            response.wireProtocol = .json
+            return response
+        }
+    }
+
+    public func stream(_ request: ChatRequest) async throws -> ChatStream {
+        let endpoint = try usableEndpoint()
+        try request.validate()
+        var outbound = request
+        outbound.stream = true
+        let body = try codec.encodeRequest(outbound)
+        var headers = endpoint.headers
+        headers.append((name: "accept", value: "text/event-stream"))
+        let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: true), method: .POST, headers: headers, body: body)
+        return try await withRetries(model: request.model) { () throws(ChimeraError) in
+            let response = try await transport.open(httpRequest, headTimeout: timeouts.request, logger: logger, classify: classify)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                let errorBody = await transport.errorBody(of: response)
+                throw annotate(codec.decodeError(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: errorBody, provider: id))
+            }
+            return try await EventStreamReader.start(
+                chunks: response.body,
+                decoder: SSEChunkDecoder(codec.makeStreamDecoder(provider: id)),
+                idleTimeout: timeouts.streamIdle,
+                route: route,
+                wireProtocol: .json,
+                classify: classify
+            )
+        }
+    }
+
+    public func listModels() async throws -> [ModelInfo] {
+        let endpoint = try usableEndpoint()
+        let httpRequest = HTTPClientRequest.make(url: endpoint.modelsURL, method: .GET, headers: endpoint.headers, body: nil)
+        return try await withRetries(model: nil) { () throws(ChimeraError) in
+            let reply = try await transport.send(httpRequest, timeout: timeouts.request, logger: logger, classify: classify)
+            guard (200..<300).contains(reply.status) else {
+                throw annotate(codec.decodeError(status: reply.status, headers: reply.headers, body: reply.body, provider: id))
+            }
+            return try codec.decodeModelList(reply.body, provider: id)
+        }
+    }
+
+    private func usableEndpoint() throws(ChimeraError) -> UpstreamEndpoint {
+        guard let endpoint else { throw unavailable! }
+        return endpoint
+    }
+
+    /// Runs one attempt after another under the retry policy, logging each failure once and
+    /// telling the observer.
+    private func withRetries<Result: Sendable>(
+        model: String?,
+        _ attempt: () async throws(ChimeraError) -> Result
+    ) async throws(ChimeraError) -> Result {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var current = 1
+        do {
+            let result = try await retryPolicy.run({ (number: Int) throws(ChimeraError) -> Result in
+                current = number
+                let attemptStarted = clock.now
+                do {
+                    let value = try await attempt()
+                    observer?.record(.success(latency: clock.now - attemptStarted))
+                    return value
+                } catch {
+                    observer?.record(.failure(error, latency: clock.now - attemptStarted))
+                    throw error
+                }
+            }, onRetry: { error, next, delay in
+                logger.warning("request failed; retrying", metadata: metadata(for: error, attempt: next - 1, elapsed: clock.now - started, model: model, extra: ["retry_in": "\(delay.formattedSeconds)"]))
+            })
+            return result
+        } catch {
+            if error.kind != .cancelled {
+                logger.warning("request failed", metadata: metadata(for: error, attempt: current, elapsed: clock.now - started, model: model, extra: [:]))
+            }
+            throw error
+        }
+    }
+
+    private func metadata(for error: ChimeraError, attempt: Int, elapsed: Duration, model: String?, extra: Logger.Metadata) -> Logger.Metadata {
+        var metadata = extra
+        metadata["url"] = "\(Redaction.redact(endpoint?.baseURL.absoluteString ?? "-"))"
+        metadata["attempt"] = "\(attempt)"
+        metadata["elapsed"] = "\(elapsed.formattedSeconds)"
+        metadata["error_kind"] = "\(error.kind)"
+        if let status = error.status { metadata["status"] = "\(status)" }
+        if let model { metadata["model"] = "\(model)" }
+        metadata["error"] = "\(error.description)"
+        return metadata
+    }
+}
+
+/// Told the outcome of every attempt a provider makes: the proxy health monitor learns from real
+/// requests this way (a refused connection counts at once), and metrics count them.
+public struct RequestObserver: Sendable {
+    /// One attempt's outcome.
+    public enum Outcome: Sendable {
+        case success(latency: Duration)
+        case failure(ChimeraError, latency: Duration)
+    }
+
+    private let handler: @Sendable (Outcome) -> Void
+
+    /// Creates an observer.
+    public init(_ handler: @escaping @Sendable (Outcome) -> Void) { self.handler = handler }
+
+    /// Reports an outcome.
+    public func record(_ outcome: Outcome) { handler(outcome) }
+}

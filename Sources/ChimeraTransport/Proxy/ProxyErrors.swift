@@ -1,0 +1,51 @@
+import ChimeraCore
+
+/// How proxy failures are explained: what happened at which URL, and what to do about it.
+enum ProxyErrors {
+    /// The hint for a proxy that cannot be reached.
+    static let startProxyHint =
+        "start one with `chimera proxy` (add --simulate to serve the built-in simulator), or point PROXY_SERVER_URL at your AIClient-2-API server; PROXY_FALLBACK_TO_DIRECT=true sends requests directly while the proxy is down"
+
+    /// Adds proxy context to an error the proxy answered with.
+    static func annotate(_ error: ChimeraError, proxyURL: String) -> ChimeraError {
+        var error = error
+        error.message = "the proxy at \(proxyURL) answered: \(error.message)"
+        if error.hint == nil {
+            switch error.status {
+            case 401?, 403?:
+                error.hint = "the proxy refused its key: set PROXY_API_KEY to the key the proxy requires"
+            case 404?:
+                error.hint = "the proxy does not serve this route; check <PROVIDER>_PROXY_ROUTE against the provider ids the proxy accepts"
+            case let status? where status >= 500:
+                error.hint = "the proxy or its upstream failed; see the proxy's log"
+            default:
+                break
+            }
+        }
+        return error
+    }
+}
+
+extension TransportFailure {
+    /// The error a call through the proxy at `proxyURL` reports for this failure.
+    public func errorForProxyCall(provider: ProviderID, proxyURL: String) -> ChimeraError {
+        switch reason {
+        case .connectFailed:
+            ChimeraError(kind: .proxyUnavailable, message: "cannot connect to the proxy at \(proxyURL)", provider: provider,
+                         isRetryable: true, hint: ProxyErrors.startProxyHint)
+        case .timedOut:
+            ChimeraError(kind: .timeout, message: "the proxy at \(proxyURL) did not answer within \(limit?.formattedSeconds ?? "the time limit")", provider: provider,
+                         isRetryable: true, hint: "raise PROXY_TIMEOUT_SECONDS (or PROXY_STREAM_IDLE_TIMEOUT_SECONDS) if the upstream is slow; check the proxy's log")
+        case .connectionLost:
+            ChimeraError(kind: .proxyUnavailable, message: "the connection to the proxy at \(proxyURL) was lost (\(detail))", provider: provider,
+                         isRetryable: true, hint: "check that the proxy is still running")
+        case .cancelled:
+            ChimeraError.cancelled(provider: provider)
+        case .tooLarge:
+            ChimeraError(kind: .decoding, message: "the proxy's answer is larger than Chimera accepts", provider: provider)
+        case .other:
+            ChimeraError(kind: .proxyUnavailable, message: "the request to the proxy at \(proxyURL) failed: \(detail)", provider: provider, isRetryable: false,
+                         hint: ProxyErrors.startProxyHint)
+        }
+    }
+}
