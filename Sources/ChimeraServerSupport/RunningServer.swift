@@ -1,0 +1,140 @@
+public import Foundation
+public import Hummingbird
+public import Logging
+public import ServiceLifecycle
+
+/// A Hummingbird 2 server running in the background, listening on a known port.
+///
+/// ``start(responder:host:port:services:logger:)`` returns once the server accepts
+/// connections, so a test or a command can use ``port`` and ``baseURL`` straight away (port 0
+/// picks a free port). The server runs in its own ServiceLifecycle `ServiceGroup` together with
+/// any extra services; ``shutdown()`` shuts that group down gracefully: the server stops
+/// accepting connections, lets requests in flight finish and then returns.
+///
+/// Two behaviours differ from a plain Hummingbird `Application`:
+/// - accepted and open TCP connections are counted (``connections``), so tests can check that a
+///   client reuses its pooled connections;
+/// - a connection whose client closes its sending side is closed at once (see
+///   `HalfClosedConnectionCloser`), so a handler that waits learns that its client went away:
+///   the request context's channel `closeFuture` completes and writes fail.
+///
+/// ```swift
+/// let router = Router()
+/// router.get("ping") { _, _ in "pong" }
+/// let server = try await RunningServer.start(router: router)
+/// defer { … }
+/// print(server.baseURL)  // http://127.0.0.1:40123
+/// try await server.shutdown()
+/// ```
+public struct RunningServer: Sendable {
+    /// The host the server was bound to.
+    public let host: String
+    /// The port the server listens on (the real one when 0 was asked for).
+    public let port: Int
+
+    private let serviceGroup: ServiceGroup
+    private let task: Task<Void, any Error>
+    private let counter: ConnectionCounter
+
+    /// The server's root URL, `http://<host>:<port>`.
+    ///
+    /// An IPv6 host is put in brackets.
+    public var baseURL: URL {
+        let authority = host.contains(":") ? "[\(host)]" : host
+        guard let url = URL(string: "http://\(authority):\(port)") else {
+            preconditionFailure("a bound host and port always form a URL")
+        }
+        return url
+    }
+
+    /// How many connections the server has accepted and how many are open now.
+    public var connections: ConnectionStatistics { counter.snapshot }
+
+    /// Starts a server that answers with `responder` and returns once it listens.
+    ///
+    /// - Parameters:
+    ///   - responder: What answers each request, for example `router.buildResponder()`.
+    ///   - host: The address to bind, `127.0.0.1` by default.
+    ///   - port: The port to bind; 0 picks a free one.
+    ///   - services: Background services to run alongside the server and stop with it.
+    ///   - logger: Where the server logs; silent by default, as a library should be.
+    /// - Returns: The running server.
+    /// - Throws: The error that kept the server from listening, such as an address in use.
+    public static func start<Responder: HTTPResponder>(
+        responder: Responder,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        services: [any Service] = [],
+        logger: Logger = Logger(label: "chimera.server", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws -> RunningServer where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        let counter = ConnectionCounter()
+        let listening = ListeningSignal()
+        let application = Application(
+            responder: responder,
+            server: .http1(configuration: .init(additionalChannelHandlers: [HalfClosedConnectionCloser()])),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port),
+                availableConnectionsDelegate: counter
+            ),
+            services: services,
+            onServerRunning: { channel in
+                if let port = channel.localAddress?.port {
+                    listening.resolve(.success(port))
+                } else {
+                    listening.resolve(.failure(RunningServerError.noLocalAddress))
+                }
+            },
+            logger: logger
+        )
+        let serviceGroup = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        let task = Task {
+            do {
+                try await serviceGroup.run()
+                listening.resolve(.failure(RunningServerError.stoppedBeforeListening))
+            } catch {
+                listening.resolve(.failure(error))
+                throw error
+            }
+        }
+        do {
+            let boundPort = try await listening.port()
+            return RunningServer(host: host, port: boundPort, serviceGroup: serviceGroup, task: task, counter: counter)
+        } catch {
+            // The error is already in hand; stop whatever is left and wait so nothing outlives start.
+            await serviceGroup.triggerGracefulShutdown()
+            _ = await task.result
+            throw error
+        }
+    }
+
+    /// Starts a server that answers with the responder `router` builds.
+    ///
+    /// - Parameters:
+    ///   - router: A router or another responder builder.
+    ///   - host: The address to bind, `127.0.0.1` by default.
+    ///   - port: The port to bind; 0 picks a free one.
+    ///   - services: Background services to run alongside the server and stop with it.
+    ///   - logger: Where the server logs; silent by default.
+    /// - Returns: The running server.
+    /// - Throws: The error that kept the server from listening, such as an address in use.
+    public static func start<Builder: HTTPResponderBuilder>(
+        router: Builder,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        services: [any Service] = [],
+        logger: Logger = Logger(label: "chimera.server", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws -> RunningServer where Builder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        try await start(responder: router.buildResponder(), host: host, port: port, services: services, logger: logger)
+    }
+
+    /// Shuts the server down gracefully and returns once it has stopped.
+    ///
+    /// The server stops accepting connections, finishes the requests in flight, closes idle
+    /// connections and stops the extra services. Calling it again is harmless.
+    ///
+    /// - Throws: The error the server or one of its services failed with while running.
+    public func shutdown() async throws {
+        await serviceGroup.triggerGracefulShutdown()
+        try await task.value
+    }
+}
