@@ -101,13 +101,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ChimeraAPIServer",
+            dependencies: [
+                "Chimera",
+                "ChimeraServerSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "chimera",
             dependencies: [
                 "Chimera",
                 "ChimeraSimulator",
                 "ChimeraProxyServer",
+                "ChimeraAPIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -125,6 +140,24 @@ let package = Package(
         .testTarget(
             name: "ChimeraTransportTests",
             dependencies: ["Chimera", "ChimeraSimulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChimeraProxyServerTests",
+            dependencies: [
+                "ChimeraProxyServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChimeraAPIServerTests",
+            dependencies: [
+                "ChimeraAPIServer",
+                "ChimeraProxyServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -19,6 +19,10 @@ public final class LLMService: Sendable {
     /// The shared HTTP transport (one client per process).
     public let transport: HTTPTransport
 
+    /// Connections kept per provider host in direct mode; high enough that a server fanning out
+    /// many concurrent requests does not queue behind the pool.
+    public static let directPoolSize = 256
+
     private let providers: [ProviderID: any LLMProvider]
     private let ownsClient: Bool
 
@@ -39,13 +43,13 @@ public final class LLMService: Sendable {
         let ownsClient = transport == nil
         let transport = transport ?? HTTPTransport(client: HTTPTransport.makeClient(
             connectTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.connect : configuration.direct.timeouts.connect,
-            poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : 8
+            poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : Self.directPoolSize
         ))
         self.transport = transport
         self.ownsClient = ownsClient
         var providers: [ProviderID: any LLMProvider] = [:]
         for id in ProviderID.allCases {
-            let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, logger: logger)
+            let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
             switch configuration.connectionMode {
             case .direct:
                 providers[id] = direct

@@ -7,6 +7,9 @@ struct ChimeraCommand: AsyncParsableCommand {
         commandName: "chimera",
         abstract: "One typed gateway to OpenAI, Anthropic, Gemini, DeepSeek, Qwen and Cursor, direct or through a local LLM proxy.",
         subcommands: [
+            ChatCommand.self,
+            ProxyCommand.self,
+            SimulateCommand.self,
             ConfigCommand.self,
         ]
     )

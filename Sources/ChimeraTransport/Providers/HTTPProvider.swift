@@ -143,10 +143,10 @@ public struct HTTPProvider: LLMProvider {
                 let attemptStarted = clock.now
                 do {
                     let value = try await attempt()
-                    observer?.record(.success(latency: clock.now - attemptStarted))
+                    observer?.record(RequestObserver.Attempt(provider: id, route: route, latency: clock.now - attemptStarted, error: nil))
                     return value
                 } catch {
-                    observer?.record(.failure(error, latency: clock.now - attemptStarted))
+                    observer?.record(RequestObserver.Attempt(provider: id, route: route, latency: clock.now - attemptStarted, error: error))
                     throw error
                 }
             }, onRetry: { error, next, delay in
@@ -175,19 +175,26 @@ public struct HTTPProvider: LLMProvider {
 }
 
 /// Told the outcome of every attempt a provider makes: the proxy health monitor learns from real
-/// requests this way (a refused connection counts at once), and metrics count them.
+/// requests this way (a refused connection counts at once), and metrics and the proxy server's
+/// `/provider_health` count them.
 public struct RequestObserver: Sendable {
-    /// One attempt's outcome.
-    public enum Outcome: Sendable {
-        case success(latency: Duration)
-        case failure(ChimeraError, latency: Duration)
+    /// One attempt: who, which way, how long, and the error if it failed.
+    public struct Attempt: Sendable {
+        /// The provider asked.
+        public var provider: ProviderID
+        /// Which way the attempt went.
+        public var route: Route
+        /// How long the attempt took (to the response head for streams).
+        public var latency: Duration
+        /// The failure, or `nil` for a success.
+        public var error: ChimeraError?
     }
 
-    private let handler: @Sendable (Outcome) -> Void
+    private let handler: @Sendable (Attempt) -> Void
 
     /// Creates an observer.
-    public init(_ handler: @escaping @Sendable (Outcome) -> Void) { self.handler = handler }
+    public init(_ handler: @escaping @Sendable (Attempt) -> Void) { self.handler = handler }
 
-    /// Reports an outcome.
-    public func record(_ outcome: Outcome) { handler(outcome) }
+    /// Reports an attempt.
+    public func record(_ attempt: Attempt) { handler(attempt) }
 }

@@ -1,0 +1,86 @@
+import Chimera
+import ChimeraServerSupport
+import ChimeraSimulator
+import ChimeraTransport
+import Foundation
+import Logging
+
+/// A running `chimera proxy`: the server, the service that forwards its requests, and the
+/// built-in simulator when it serves simulated upstreams.
+public struct RunningProxy: Sendable {
+    /// The HTTP server.
+    public let server: RunningServer
+    /// The simulator behind the proxy, when started with `simulate`.
+    public let simulator: RunningSimulator?
+    private let service: LLMService
+
+    /// The proxy's root URL, to use as `PROXY_SERVER_URL`.
+    public var baseURL: URL { server.baseURL }
+
+    /// Starts a proxy.
+    ///
+    /// - Parameters:
+    ///   - configuration: Where the upstream providers are (`<P>_API_KEY`, `<P>_BASE_URL`); its
+    ///     connection mode is ignored: the proxy always calls upstreams directly.
+    ///   - options: The proxy's key, default provider and limits.
+    ///   - host: The address to bind; without a key only a loopback address is accepted.
+    ///   - port: The port; 0 picks a free one.
+    ///   - simulate: Serve every provider from the built-in simulator (no network needed).
+    /// - Throws: ``ChimeraError`` of kind `configuration` for a non-loopback bind without a key;
+    ///   the server's error if it cannot listen.
+    public static func start(
+        configuration: ChimeraConfiguration,
+        options: ProxyServer.Options = .init(),
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        simulate: Bool = false,
+        logger: Logger = Logger(label: "chimera.proxy", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws -> RunningProxy {
+        if options.apiKey == nil && !isLoopback(host) {
+            throw ChimeraError.configuration(
+                "refusing to listen on \(host) without an API key: anyone who can reach it could spend your provider keys",
+                hint: "pass --api-key <key> (clients then send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=), or bind 127.0.0.1"
+            )
+        }
+        var upstream = configuration
+        upstream.connectionMode = .direct
+        var simulator: RunningSimulator?
+        if simulate {
+            let running = try await ProviderSimulator.start(host: "127.0.0.1", port: 0)
+            for id in ProviderID.allCases {
+                upstream.providers[id]?.baseURL = running.baseURL(for: id)
+                upstream.providers[id]?.apiKey = Secret("simulated-key")
+            }
+            simulator = running
+        }
+        let configured = ProviderID.allCases.filter { id in
+            let settings = upstream.provider(id)
+            return settings.baseURL != nil && (settings.apiKey != nil || id == .cursor)
+        }
+        let health = UpstreamHealth(configured: configured)
+        let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: upstream.direct.timeouts.connect, poolSize: LLMService.directPoolSize))
+        let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
+        let proxy = ProxyServer(service: service, options: options, health: health, logger: logger)
+        do {
+            let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, logger: logger)
+            return RunningProxy(server: server, simulator: simulator, service: service)
+        } catch {
+            try await transport.client.shutdown()
+            if let simulator { try await simulator.shutdown() }
+            throw error
+        }
+    }
+
+    /// Stops accepting requests, lets those in flight finish, then stops the upstream client and
+    /// the simulator.
+    public func shutdown() async throws {
+        try await server.shutdown()
+        try await service.transport.client.shutdown()
+        if let simulator { try await simulator.shutdown() }
+    }
+
+    /// Whether `host` names only this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,9 @@
+import ChimeraCore
+import Logging
+
+/// A logger that writes to stderr at the configured level (`CHIMERA_LOG_LEVEL`).
+func makeLogger(level: LogLevel, label: String) -> Logger {
+    var logger = Logger(label: label) { label in StreamLogHandler.standardError(label: label) }
+    logger.logLevel = Logger.Level(rawValue: level.rawValue) ?? .info
+    return logger
+}
