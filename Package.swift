@@ -146,6 +146,7 @@ let package = Package(
             name: "ChimeraProxyServerTests",
             dependencies: [
                 "ChimeraProxyServer",
+                "ChimeraSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

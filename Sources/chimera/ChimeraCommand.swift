@@ -9,6 +9,7 @@ struct ChimeraCommand: AsyncParsableCommand {
         subcommands: [
             ChatCommand.self,
             ProxyCommand.self,
+            DemoCommand.self,
             SimulateCommand.self,
             ConfigCommand.self,
         ]

@@ -7,3 +7,8 @@ func makeLogger(level: LogLevel, label: String) -> Logger {
     logger.logLevel = Logger.Level(rawValue: level.rawValue) ?? .info
     return logger
 }
+
+/// A logger that drops everything (the demo's default: no log noise unless `--verbose`).
+func quietLogger() -> Logger {
+    Logger(label: "chimera.quiet") { _ in SwiftLogNoOpLogHandler() }
+}

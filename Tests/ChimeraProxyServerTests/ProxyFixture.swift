@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import Chimera
+import ChimeraProxyServer
+import ChimeraTransport
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// Runs `body` with a `chimera proxy` serving simulated upstreams on a free loopback port.
+func withProxy<Result>(
+    apiKey: String? = nil,
+    _ body: (RunningProxy) async throws -> Result
+) async throws -> Result {
+    var configuration = ChimeraConfiguration()
+    configuration.direct.maxRetries = 0
+    let proxy = try await RunningProxy.start(
+        configuration: configuration,
+        options: ProxyServer.Options(apiKey: apiKey.map(Secret.init)),
+        port: 0,
+        simulate: true
+    )
+    do {
+        let result = try await body(proxy)
+        try await proxy.shutdown()
+        return result
+    } catch {
+        try await proxy.shutdown()
+        throw error
+    }
+}
+
+/// A client of the proxy that speaks `family`'s protocol and selects `upstream` with the path
+/// prefix — e.g. an OpenAI SDK pointed at `/claude-custom/v1`.
+func proxyClient(_ proxy: RunningProxy, speaking family: ProviderID, upstream: ProviderID, transport: HTTPTransport, key: String? = nil) -> HTTPProvider {
+    let route = ProxyProviderIDs.all.first { $0.provider == upstream }!.id
+    return HTTPProvider(
+        id: family,
+        endpoint: .proxied(family, proxyURL: proxy.baseURL, route: route, proxyKey: key.map(Secret.init)),
+        transport: transport,
+        timeouts: Timeouts(connect: .seconds(2), request: .seconds(10), streamIdle: .seconds(10)),
+        retryPolicy: RetryPolicy(maxRetries: 0),
+        route: .proxy,
+        classify: { $0.errorForProxyCall(provider: family, proxyURL: proxy.baseURL.absoluteString) },
+        logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    )
+}
+
+/// Runs `body` with a shared HTTP transport, shut down after.
+func withTransport<Result>(_ body: (HTTPTransport) async throws -> Result) async throws -> Result {
+    let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(2), poolSize: 8))
+    do {
+        let result = try await body(transport)
+        try await transport.client.shutdown()
+        return result
+    } catch {
+        try await transport.client.shutdown()
+        throw error
+    }
+}
+
+/// A raw HTTP exchange with the proxy, for status codes, headers and exact bodies.
+func rawRequest(
+    _ transport: HTTPTransport, _ url: URL, method: HTTPMethod = .POST, headers: [(String, String)] = [], body: String? = nil
+) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+    var request = HTTPClientRequest(url: url.absoluteString)
+    request.method = method
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    if let body {
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+    }
+    let response = try await transport.client.execute(request, timeout: .seconds(10))
+    let bytes = try await response.body.collect(upTo: 1 << 20)
+    return (Int(response.status.code), response.headers, String(buffer: bytes))
+}
+
+let modelNames: [ProviderID: String] = [
+    .openai: "gpt-4.1", .anthropic: "claude-sonnet-4-5", .gemini: "gemini-2.5-flash",
+    .deepseek: "deepseek-chat", .qwen: "qwen-plus", .cursor: "cursor-small",
+]
+
+func sampleRequest(_ provider: ProviderID, model: String? = nil, stream: Bool = false) -> ChatRequest {
+    ChatRequest(
+        provider: provider, model: model ?? modelNames[provider]!,
+        messages: [.system("Be brief."), .user("Hello wörld 🌍 こんにちは friends")],
+        stream: stream
+    )
+}
+
+func collect(_ provider: any LLMProvider, _ request: ChatRequest) async throws -> ChatResponse {
+    if request.stream {
+        return try await provider.stream(request).collect(id: "s", provider: request.provider, model: request.model)
+    }
+    return try await provider.complete(request)
+}
