@@ -37,7 +37,8 @@ extension ChimeraError {
     /// body (an empty one, HTML from a load balancer, a JSON route's error) means something
     /// other than a Connect server answered: the code is inferred from the status
     /// (``ConnectCode/init(inferringFromHTTPStatus:)``) and the body is kept as the excerpt.
-    /// A 404 (`unimplemented`) or a 415 becomes ``Kind/protocolMismatch``, with a hint to use JSON.
+    /// A 404 (`unimplemented`) or a 415 becomes ``Kind/protocolMismatch``, with a hint to use
+    /// JSON, and a 429 becomes ``Kind/rateLimited``.
     ///
     /// - Parameters:
     ///   - status: The HTTP status of the answer.
@@ -48,9 +49,13 @@ extension ChimeraError {
             self.init(try ConnectError(json: body), httpStatus: status, provider: provider)
         } catch {
             let code = ConnectCode(inferringFromHTTPStatus: status)
-            // Connect's table reads 415 as `unknown`, but it is the answer of a server that does
-            // not accept the content type: a protocol mismatch a client can act on.
-            let kind = status == 415 ? Kind.protocolMismatch : code.chimeraKind
+            // Connect's table is coarser than Chimera's kinds: it reads 415 (the server refuses
+            // the content type) as `unknown` and 429 as `unavailable`. Both say more than that.
+            let kind: Kind = switch status {
+            case 415: .protocolMismatch
+            case 429: .rateLimited
+            default: code.chimeraKind
+            }
             self.init(
                 kind: kind,
                 message: "the proxy answered HTTP \(status) without a Connect error (read as \(code.rawValue))",
