@@ -173,7 +173,8 @@ public struct AnthropicMessagesCodec: WireCodec {
     }
 
     /// `{"type":"error","error":{"type","message"}}` with the type of the error's status
-    /// (``errorType(status:)``).
+    /// (``errorType(status:)``), except for a 429 that must not be retried, which gets
+    /// `billing_error` so a client leaves it alone.
     public func encodeError(_ error: ChimeraError) -> Data {
         WireJSON.encode(Self.errorBody(error))
     }
@@ -212,10 +213,11 @@ public struct AnthropicMessagesCodec: WireCodec {
     }
 
     static func errorBody(_ error: ChimeraError) -> AnthropicWire.ErrorBody {
-        AnthropicWire.ErrorBody(error: .init(
-            type: errorType(status: WireCodecs.httpStatus(for: error)),
-            message: error.upstreamMessage ?? error.message
-        ))
+        let status = WireCodecs.httpStatus(for: error)
+        // A 429 that must not be retried is a spending limit, which Anthropic calls billing_error;
+        // a client then leaves it alone instead of retrying a rate_limit_error.
+        let type = status == 429 && !error.isRetryable ? "billing_error" : errorType(status: status)
+        return AnthropicWire.ErrorBody(error: .init(type: type, message: error.upstreamMessage ?? error.message))
     }
 
     static func finishReason(wire: String) -> FinishReason {

@@ -1,0 +1,114 @@
+import ChimeraCore
+import ChimeraWire
+import Foundation
+import Testing
+
+/// Runs Server-Sent Events text through ``SSEParser`` and a codec's stream decoder, as a
+/// transport does with a response body.
+enum StreamHarness {
+    /// The domain events `text` decodes to.
+    ///
+    /// - Parameter chunkSize: The bytes fed to the parser at a time, to prove that chunk
+    ///   boundaries (inside lines, UTF-8 sequences and CRLF pairs) do not matter.
+    /// - Throws: What the parser or the decoder threw, including the truncation check at the end.
+    static func decode(_ text: String, codec: any WireCodec, provider: ProviderID, chunkSize: Int = .max) throws(ChimeraError) -> [ChatStreamEvent] {
+        var parser = SSEParser()
+        var decoder = codec.makeStreamDecoder(provider: provider)
+        var events: [ChatStreamEvent] = []
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + chunkSize, bytes.count)
+            for event in try parser.parse(bytes[start..<end]) {
+                events += try decoder.decode(event)
+            }
+            start = end
+        }
+        if let last = parser.finish() {
+            events += try decoder.decode(last)
+        }
+        events += try decoder.finish()
+        return events
+    }
+
+    /// What a codec's stream encoder writes for `events`: the opening events, one group per
+    /// event, and the closing events, as wire text.
+    static func encode(_ events: [ChatStreamEvent], codec: any WireCodec, id: String = "resp-1", model: String = "model-1") -> String {
+        var encoder = codec.makeStreamEncoder(id: id, model: model)
+        var sse = encoder.start()
+        for event in events { sse += encoder.encode(event) }
+        sse += encoder.finish()
+        return sse.map(\.serialized).joined()
+    }
+
+    /// The error `text` makes the decoder throw, or `nil` when it decodes.
+    static func error(decoding text: String, codec: any WireCodec, provider: ProviderID) -> ChimeraError? {
+        do {
+            _ = try decode(text, codec: codec, provider: provider)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
+
+/// What a domain stream amounts to: the text, the finish reasons and the last usage.
+struct StreamSummary: Equatable, CustomStringConvertible {
+    var text = ""
+    var finishReasons: [FinishReason] = []
+    var usages: [Usage] = []
+
+    init(_ events: [ChatStreamEvent]) {
+        for event in events {
+            switch event {
+            case .delta(let piece): text += piece
+            case .finish(let reason): finishReasons.append(reason)
+            case .usage(let usage): usages.append(usage)
+            }
+        }
+    }
+
+    init(text: String, finishReasons: [FinishReason], usages: [Usage]) {
+        self.text = text
+        self.finishReasons = finishReasons
+        self.usages = usages
+    }
+
+    var description: String { "text \(text.debugDescription), finish \(finishReasons), usage \(usages)" }
+}
+
+/// Reads a JSON body as Foundation objects, to check the keys a codec wrote.
+func jsonObject(_ data: Data) throws -> [String: Any] {
+    let object = try JSONSerialization.jsonObject(with: data)
+    return try #require(object as? [String: Any], "not a JSON object: \(String(decoding: data, as: UTF8.self))")
+}
+
+/// The error an operation threw, or `nil` when it succeeded; an error that is not a
+/// ``ChimeraError`` is recorded as an issue.
+func thrownError<T>(_ operation: () throws -> T, sourceLocation: SourceLocation = #_sourceLocation) -> ChimeraError? {
+    do {
+        _ = try operation()
+        return nil
+    } catch let error as ChimeraError {
+        return error
+    } catch {
+        Issue.record("not a ChimeraError: \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+extension Data {
+    /// UTF-8 bytes of a literal body.
+    init(json: String) { self.init(json.utf8) }
+}
+
+extension ProtocolFamily {
+    /// A provider that speaks the family, for calls that need one.
+    var sampleProvider: ProviderID {
+        switch self {
+        case .openAIChat: .openai
+        case .anthropicMessages: .anthropic
+        case .geminiGenerateContent: .gemini
+        }
+    }
+}
