@@ -1,5 +1,6 @@
 import ChimeraCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Checks the proxy's one key the ways AIClient-2-API accepts it: `Authorization: Bearer`,

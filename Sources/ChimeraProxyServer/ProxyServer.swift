@@ -2,9 +2,11 @@ import Chimera
 import ChimeraTransport
 import ChimeraWire
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOFoundationCompat
 
 /// `chimera proxy`: an LLM proxy compatible with AIClient-2-API's data plane.
 ///

@@ -1,6 +1,7 @@
 import AsyncAlgorithms
 import AsyncHTTPClient
 import ChimeraCore
+import ChimeraWire
 import NIOCore
 import Synchronization
 

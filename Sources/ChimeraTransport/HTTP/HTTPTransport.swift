@@ -3,6 +3,7 @@ import ChimeraCore
 import Foundation
 import Logging
 import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 
 /// Sends HTTP requests for providers over one shared `HTTPClient`, with Chimera's time limits,

@@ -49,8 +49,6 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
                 reason = Task.isCancelled ? .cancelled : .connectionLost
             case .remoteConnectionClosed, .bodyLengthMismatch:
                 reason = .connectionLost
-            case .responseBodyTooBig:
-                reason = .tooLarge
             default:
                 reason = .other
             }
@@ -64,8 +62,8 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
             reason = .timedOut
         case is ChannelError:
             reason = .connectionLost
-        case is NIOBadByteBufferAccessError:
-            reason = .other
+        case is NIOTooManyBytesError:
+            reason = .tooLarge
         default:
             let text = String(describing: error).lowercased()
             if text.contains("connection refused") || text.contains("econnrefused") {

@@ -137,11 +137,11 @@ public struct HTTPProvider: LLMProvider {
         let clock = ContinuousClock()
         let started = clock.now
         var current = 1
-        do {
+        do throws(ChimeraError) {
             let result = try await retryPolicy.run({ (number: Int) throws(ChimeraError) -> Result in
                 current = number
                 let attemptStarted = clock.now
-                do {
+                do throws(ChimeraError) {
                     let value = try await attempt()
                     observer?.record(RequestObserver.Attempt(provider: id, route: route, latency: clock.now - attemptStarted, error: nil))
                     return value

@@ -1,4 +1,5 @@
 import ChimeraCore
+import ChimeraWire
 import Foundation
 
 /// Where one provider's API is reached, and the headers every request to it carries.

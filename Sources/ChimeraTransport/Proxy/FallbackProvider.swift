@@ -6,22 +6,32 @@ import ChimeraCore
 /// Only failures before an answer began fall back: a stream that already delivered an event is
 /// never replayed. Requests that are wrong in themselves (invalid request, cancelled) do not fall
 /// back either; the direct attempt would fail the same way.
+///
+/// With a running ``ProxyHealthMonitor`` it does not wait for the proxy to fail: while the
+/// monitor says the proxy is ``ProxyHealthStatus/unhealthy`` requests go direct at once, and a
+/// request already on its way to the proxy goes direct as soon as the monitor turns unhealthy
+/// (for example when its first attempt was refused), instead of waiting through the proxy's
+/// retries. A monitor that is not running has no current verdict and is not consulted.
 public struct FallbackProvider: LLMProvider {
     public var id: ProviderID { proxy.id }
     public var capabilities: ProviderCapabilities { proxy.capabilities }
 
     private let proxy: any LLMProvider
     private let direct: any LLMProvider
+    private let monitor: ProxyHealthMonitor?
 
     /// Creates a fallback pair.
-    public init(proxy: any LLMProvider, direct: any LLMProvider) {
+    ///
+    /// - Parameter monitor: The proxy's health monitor, whose verdict short-cuts the proxy.
+    public init(proxy: any LLMProvider, direct: any LLMProvider, monitor: ProxyHealthMonitor? = nil) {
         self.proxy = proxy
         self.direct = direct
+        self.monitor = monitor
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         do {
-            return try await proxy.complete(request)
+            return try await throughProxy { [proxy] in try await proxy.complete(request) }
         } catch let proxyError as ChimeraError where Self.fallsBack(proxyError) {
             do {
                 var response = try await direct.complete(request)
@@ -35,7 +45,7 @@ public struct FallbackProvider: LLMProvider {
 
     public func stream(_ request: ChatRequest) async throws -> ChatStream {
         do {
-            return try await proxy.stream(request)
+            return try await throughProxy { [proxy] in try await proxy.stream(request) }
         } catch let proxyError as ChimeraError where Self.fallsBack(proxyError) {
             do {
                 let stream = try await direct.stream(request)
@@ -48,7 +58,7 @@ public struct FallbackProvider: LLMProvider {
 
     public func listModels() async throws -> [ModelInfo] {
         do {
-            return try await proxy.listModels()
+            return try await throughProxy { [proxy] in try await proxy.listModels() }
         } catch let proxyError as ChimeraError where Self.fallsBack(proxyError) {
             do {
                 return try await direct.listModels()
@@ -56,6 +66,39 @@ public struct FallbackProvider: LLMProvider {
                 throw Self.combine(proxyError, directError)
             }
         }
+    }
+
+    /// Runs `call` against the proxy, unless the running monitor says the proxy is unhealthy
+    /// before or while it runs.
+    ///
+    /// - Throws: The proxy's error, or ``ChimeraError/Kind/proxyUnavailable`` with the monitor's
+    ///   reason when the monitor gave up on the proxy.
+    private func throughProxy<Value: Sendable>(_ call: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        guard let monitor, monitor.isRunning else { return try await call() }
+        if monitor.status == .unhealthy { throw unhealthy(monitor) }
+        let outcome = try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await call() }
+            group.addTask {
+                await monitor.waitUntilUnhealthy()
+                // The waiter also returns when the caller cancelled; that is no reason to go direct.
+                if Task.isCancelled { throw ChimeraError.cancelled(provider: id) }
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let outcome else { throw unhealthy(monitor) }
+        return outcome
+    }
+
+    private func unhealthy(_ monitor: ProxyHealthMonitor) -> ChimeraError {
+        ChimeraError(
+            kind: .proxyUnavailable,
+            message: "the health monitor reports the proxy unhealthy (\(monitor.report.reason))",
+            provider: id,
+            isRetryable: true,
+            hint: ProxyErrors.startProxyHint
+        )
     }
 
     private static func fallsBack(_ error: ChimeraError) -> Bool {
