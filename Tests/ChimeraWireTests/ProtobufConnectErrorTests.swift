@@ -90,6 +90,16 @@ struct ProtobufConnectErrorTests {
         #expect(connectError.httpStatus == 429)
     }
 
+    // The example of docs/binary-protocol.md, byte for byte.
+    @Test func documentedErrorBodyIsWhatChimeraSends() {
+        let error = ChimeraError(
+            kind: .rateLimited, message: "OpenAI answered HTTP 429", provider: .openai, status: 429,
+            upstreamMessage: "Rate limit reached", isRetryable: true, retryAfter: .seconds(2)
+        )
+        let documented = #"{"code":"resource_exhausted","details":[{"type":"chimera.proxy.v1.Error","value":"CgxyYXRlX2xpbWl0ZWQQrQMaGE9wZW5BSSBhbnN3ZXJlZCBIVFRQIDQyOSISUmF0ZSBsaW1pdCByZWFjaGVkKAEw0A9CBm9wZW5haQ"}],"message":"[rate_limited] OpenAI: OpenAI answered HTTP 429 (HTTP 429): Rate limit reached; retry after 2s"}"#
+        #expect(String(decoding: ConnectError(error).jsonData(), as: UTF8.self) == documented)
+    }
+
     @Test(arguments: [
         (ConnectCode.unavailable, ChimeraError.Kind.upstream, true),
         (.resourceExhausted, .rateLimited, true),

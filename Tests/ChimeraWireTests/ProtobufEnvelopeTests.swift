@@ -14,6 +14,25 @@ struct ProtobufEnvelopeTests {
         #expect([UInt8](large.encoded().prefix(5)) == [0x00, 0x00, 0x01, 0x02, 0x03])
     }
 
+    // The whole stream of docs/binary-protocol.md, byte for byte.
+    @Test func documentedStreamDecodesToItsEvents() throws {
+        let body: [UInt8] = [
+            0x00, 0x00, 0x00, 0x00, 0x04, 0x0A, 0x02, 0x48, 0x69,
+            0x00, 0x00, 0x00, 0x00, 0x06, 0x1A, 0x04, 0x73, 0x74, 0x6F, 0x70,
+            0x00, 0x00, 0x00, 0x00, 0x08, 0x12, 0x06, 0x08, 0x09, 0x10, 0x03, 0x18, 0x0C,
+            0x02, 0x00, 0x00, 0x00, 0x02, 0x7B, 0x7D,
+        ]
+        let events: [ChatStreamEvent] = [.delta("Hi"), .finish(.stop), .usage(Usage(inputTokens: 9, outputTokens: 3))]
+        #expect(try ProtobufSamples.streamBody(events) == body)
+        let result = ProtobufSamples.decodeStream([body])
+        #expect(result.error == nil && result.events == events)
+        let request: [UInt8] = [
+            0x0A, 0x06, 0x6F, 0x70, 0x65, 0x6E, 0x61, 0x69, 0x12, 0x07, 0x67, 0x70, 0x74, 0x2D, 0x34, 0x2E, 0x31,
+            0x1A, 0x0A, 0x0A, 0x04, 0x75, 0x73, 0x65, 0x72, 0x12, 0x02, 0x48, 0x69,
+        ]
+        #expect(try [UInt8](ChatRequest(provider: .openai, model: "gpt-4.1", messages: [.user("Hi")]).protobufData()) == request)
+    }
+
     /// Envelopes of assorted sizes: empty, one byte, a length needing two bytes, a stream end.
     static let envelopes: [ConnectEnvelope] = [
         ConnectEnvelope(message: Data()),

@@ -46,7 +46,7 @@ public struct ConnectEndStreamResponse: Sendable, Hashable, Codable {
     /// The JSON payload.
     public func jsonData() -> Data {
         // Only non-finite floating-point numbers, which this type has none of, make JSONEncoder throw.
-        try! JSONEncoder().encode(self)
+        try! ConnectError.makeJSONEncoder().encode(self)
     }
 }
 

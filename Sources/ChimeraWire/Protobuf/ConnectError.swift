@@ -124,7 +124,15 @@ public struct ConnectError: Sendable, Hashable, Codable {
     public func jsonData() -> Data {
         // Strings and bytes always encode; only non-finite floating-point numbers, which this
         // type has none of, make JSONEncoder throw.
-        try! JSONEncoder().encode(self)
+        try! Self.makeJSONEncoder().encode(self)
+    }
+
+    /// The encoder of Chimera's Connect JSON: keys sorted so that bodies are the same every
+    /// time, slashes left unescaped so that paths in messages stay readable.
+    static func makeJSONEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// The HTTP status a unary call that failed with this error is answered with.
