@@ -8,6 +8,10 @@ import Logging
 /// Callers never branch on the connection mode: in proxy mode every provider reaches the proxy,
 /// falling back to direct calls only when `PROXY_FALLBACK_TO_DIRECT` is on and the proxy failed.
 ///
+/// In proxy mode the service also owns the proxy's ``proxyHealthMonitor``, which learns from
+/// every request; run it as a service (a server passes it to its `ServiceGroup`) so that it also
+/// checks the proxy on its period and fallback can go direct at once while the proxy is down.
+///
 /// ```swift
 /// let service = try LLMService(configuration: ChimeraConfiguration(environment: ProcessInfo.processInfo.environment))
 /// let answer = try await service.complete(ChatRequest(provider: .openai, model: "gpt-4.1", messages: [.user("Hi")]))
@@ -18,6 +22,12 @@ public final class LLMService: Sendable {
     public let configuration: ChimeraConfiguration
     /// The shared HTTP transport (one client per process).
     public let transport: HTTPTransport
+    /// The proxy's health monitor in proxy mode; `nil` in direct mode.
+    ///
+    /// It is told about every attempt through the proxy. Nothing runs its periodic checks until
+    /// it is run as a ServiceLifecycle `Service`; until then ``ProxyHealthMonitor/status`` only
+    /// reflects real requests, and fallback does not consult it.
+    public let proxyHealthMonitor: ProxyHealthMonitor?
 
     /// Connections kept per provider host in direct mode; high enough that a server fanning out
     /// many concurrent requests does not queue behind the pool.
@@ -31,12 +41,13 @@ public final class LLMService: Sendable {
     /// - Parameters:
     ///   - transport: The HTTP transport to share; by default the service makes (and owns) one
     ///     configured for the connection mode.
-    ///   - observer: Told the outcome of every attempt (health monitor, metrics).
-    ///   - logger: Where failures are logged; a library logs nothing unless given a logger.
+    ///   - observer: Told the outcome of every attempt (metrics), after the health monitor.
+    ///   - logger: Where failures and proxy health changes are logged; a library logs nothing
+    ///     unless given a logger.
     public init(
         configuration: ChimeraConfiguration,
         transport: HTTPTransport? = nil,
-        observer: RequestObserver? = nil,
+        observer callerObserver: RequestObserver? = nil,
         logger: Logger = Logger(label: "chimera", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.configuration = configuration
@@ -47,6 +58,18 @@ public final class LLMService: Sendable {
         ))
         self.transport = transport
         self.ownsClient = ownsClient
+        let monitor = configuration.connectionMode == .proxy
+            ? ProxyHealthMonitor(proxy: configuration.proxy, transport: transport, logger: logger)
+            : nil
+        self.proxyHealthMonitor = monitor
+        var observer = callerObserver
+        if let monitor {
+            let monitorObserver = monitor.observer
+            observer = RequestObserver { attempt in
+                monitorObserver.record(attempt)
+                callerObserver?.record(attempt)
+            }
+        }
         var providers: [ProviderID: any LLMProvider] = [:]
         for id in ProviderID.allCases {
             let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
@@ -55,7 +78,7 @@ public final class LLMService: Sendable {
                 providers[id] = direct
             case .proxy:
                 let proxied = HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
-                providers[id] = configuration.proxy.fallbackToDirect ? FallbackProvider(proxy: proxied, direct: direct) : proxied
+                providers[id] = configuration.proxy.fallbackToDirect ? FallbackProvider(proxy: proxied, direct: direct, monitor: monitor) : proxied
             }
         }
         self.providers = providers

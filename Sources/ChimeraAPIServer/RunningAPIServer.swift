@@ -1,0 +1,93 @@
+import Chimera
+import ChimeraServerSupport
+import Foundation
+import Logging
+
+/// A running `chimera serve`: the HTTP server and, in the same service group, the proxy health
+/// monitor.
+public struct RunningAPIServer: Sendable {
+    /// The HTTP server.
+    public let server: RunningServer
+    /// The API behind it.
+    public let api: APIServer
+
+    /// The server's root URL.
+    public var baseURL: URL { server.baseURL }
+
+    /// Starts the API server and returns once it listens.
+    ///
+    /// - Parameters:
+    ///   - configuration: Chimera's configuration (connection mode, proxy, providers).
+    ///   - options: The server's key and limits; the key is normally `CHIMERA_API_KEY`.
+    ///   - host: The address to bind; without a key only a loopback address is accepted.
+    ///   - port: The port; 0 picks a free one.
+    ///   - logger: Where requests, failures and proxy health changes are logged.
+    /// - Throws: ``ChimeraError`` of kind `configuration` for a non-loopback address without a
+    ///   key; the server's error when it cannot listen.
+    public static func start(
+        configuration: ChimeraConfiguration,
+        options: APIServer.Options = .init(),
+        host: String = "127.0.0.1",
+        port: Int = 8000,
+        logger: Logger = Logger(label: "chimera.serve", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws -> RunningAPIServer {
+        if options.apiKey == nil && !isLoopback(host) {
+            throw ChimeraError.configuration(
+                "refusing to listen on \(host) without an API key: anyone who can reach it could spend your provider keys",
+                hint: "set CHIMERA_API_KEY (clients then send it as Authorization: Bearer <key>), or bind 127.0.0.1"
+            )
+        }
+        let api = APIServer(configuration: configuration, options: options, logger: logger)
+        do {
+            let server = try await RunningServer.start(router: api.makeRouter(), host: host, port: port, services: api.services, logger: logger)
+            return RunningAPIServer(server: server, api: api)
+        } catch {
+            try await api.shutdown()
+            throw error
+        }
+    }
+
+    /// Stops accepting connections, lets the requests in flight finish for at most
+    /// `gracePeriod`, stops the health monitor, then closes the outbound HTTP client.
+    ///
+    /// When the grace period runs out first, closing the client ends the requests still waiting
+    /// on a provider, and this returns without waiting for the server's last connections: the
+    /// process may exit.
+    ///
+    /// - Returns: Whether everything in flight finished within the grace period.
+    /// - Throws: The error the server failed with while it ran.
+    @discardableResult
+    public func shutdown(gracePeriod: Duration = .seconds(30)) async throws -> Bool {
+        let server = self.server
+        let stopping = Task { try await server.shutdown() }
+        // Waiting on a task's value cannot be cancelled, so the race is run with unstructured
+        // tasks that report into a stream; whichever reports first decides.
+        let (outcomes, report) = AsyncStream.makeStream(of: Bool.self)
+        Task {
+            _ = await stopping.result
+            report.yield(true)
+        }
+        let timer = Task {
+            do {
+                try await Task.sleep(for: gracePeriod)
+            } catch {
+                return
+            }
+            report.yield(false)
+        }
+        var finished = false
+        for await outcome in outcomes {
+            finished = outcome
+            break
+        }
+        timer.cancel()
+        try await api.shutdown()
+        if finished { try await stopping.value }
+        return finished
+    }
+
+    /// Whether `host` names only this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
