@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chimera
 import ChimeraProxyServer
+import ChimeraTransport
 import Foundation
 
 /// `chimera demo`: the whole product on built-in defaults, offline, in seconds.
@@ -42,8 +43,14 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         terminal.heading("Proxy health")
-        let health = try await ProxyProbe.check(proxy.baseURL)
-        terminal.line(health)
+        let probeService = LLMService(configuration: proxyConfiguration, logger: logger)
+        let probe = await ProxyProbe(proxyURL: proxy.baseURL, apiKey: nil, transport: probeService.transport, timeout: .seconds(2)).run(logger: logger)
+        try await probeService.shutdown()
+        terminal.line("  \(proxy.baseURL): \(probe.isAlive ? "alive" : "down"), /health answered in \(Self.format(probe.latency))")
+        terminal.line("  protocols offered: \(probe.protocols?.joined(separator: ", ") ?? "json")")
+        if let upstreams = probe.upstreams {
+            terminal.line("  upstreams: \(upstreams.count - upstreams.unhealthyCount) of \(upstreams.count) healthy (summaryHealth: \(upstreams.summaryHealth))")
+        }
 
         terminal.heading("The proxy stops")
         try await proxy.server.shutdown()
