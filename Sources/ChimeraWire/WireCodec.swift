@@ -64,6 +64,8 @@ public protocol WireCodec: Sendable {
 /// Turns the events of one streamed response into domain events.
 public protocol StreamDecoder: Sendable {
     /// Whether the stream has said it is over (`[DONE]`, `message_stop`); bytes after it are ignored.
+    ///
+    /// Always `false` for Gemini, whose streams have no terminator and end with the body.
     var isComplete: Bool { get }
 
     /// Decodes one event.

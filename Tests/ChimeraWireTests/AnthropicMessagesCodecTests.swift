@@ -265,11 +265,18 @@ struct AnthropicMessagesCodecTests {
         (502, "api_error"), (504, "timeout_error"), (529, "overloaded_error"),
     ])
     func errorBodyHasAnthropicsShapeAndTheStatusType(_ status: Int, _ type: String) throws {
-        let body = try jsonObject(codec.encodeError(ChimeraError(kind: .upstream, message: "failed", status: status)))
+        let retryable = [429, 500, 502, 504, 529].contains(status)
+        let body = try jsonObject(codec.encodeError(ChimeraError(kind: .upstream, message: "failed", status: status, isRetryable: retryable)))
         #expect(body["type"] as? String == "error")
         let detail = try #require(body["error"] as? [String: Any])
         #expect(detail["type"] as? String == type)
         #expect(detail["message"] as? String == "failed")
+    }
+
+    @Test func rateLimitThatMustNotBeRetriedIsWrittenAsABillingError() throws {
+        let error = ChimeraError(kind: .rateLimited, message: "spend limit reached", status: 429, isRetryable: false)
+        let body = try jsonObject(codec.encodeError(error))
+        #expect((body["error"] as? [String: Any])?["type"] as? String == "billing_error")
     }
 
     @Test func modelListRoundTripsThroughAnthropicsShape() throws {

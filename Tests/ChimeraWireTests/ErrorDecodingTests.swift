@@ -237,6 +237,16 @@ struct ErrorDecodingTests {
         #expect(wait > .seconds(110) && wait <= .seconds(121))
     }
 
+    @Test(arguments: [
+        "Sun, 06 Nov 1994 08:49:37", "06 Nov 2094 08:49:37 GMT", "Sun, 31 Foo 2094 08:49:37 GMT",
+        "Sun, 06 Nov 2094 25:00:00 GMT", "Sun, 06 Nov 2094 08:49 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 2094", "s͗B\u{FFFD}k Gp Or ^ 6 5 ֓=q q {z %",
+    ])
+    func retryAfterThatIsNeitherSecondsNorAnIMFDateIsIgnored(_ value: String) {
+        let error = OpenAIChatCodec(provider: .openai).decodeError(status: 503, headers: [("retry-after", value)], body: Data(), provider: .openai)
+        #expect(error.retryAfter == nil)
+    }
+
     @Test func retryAfterDateInThePastIsIgnored() {
         let error = GeminiCodec().decodeError(status: 503, headers: [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], body: Data(), provider: .gemini)
         #expect(error.retryAfter == nil)

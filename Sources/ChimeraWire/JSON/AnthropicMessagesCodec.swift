@@ -152,8 +152,7 @@ public struct AnthropicMessagesCodec: WireCodec {
             stopSequences: wire.stopSequences ?? [],
             stream: stream ?? wire.stream ?? false
         )
-        try request.validate()
-        return request
+        return try request.validated()
     }
 
     /// A `message` object with one text block.

@@ -208,17 +208,15 @@ enum AnthropicWire {
     }
 
     /// The `delta` of `content_block_delta` (`type`, `text`) or of `message_delta`
-    /// (`stop_reason`, `stop_sequence`).
+    /// (`stop_reason`).
     struct Delta: Codable {
         var type: String?
         var text: String?
         var stopReason: String?
-        var stopSequence: String?
 
         enum CodingKeys: String, CodingKey {
             case type, text
             case stopReason = "stop_reason"
-            case stopSequence = "stop_sequence"
         }
     }
 

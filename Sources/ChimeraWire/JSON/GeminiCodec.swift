@@ -160,8 +160,7 @@ public struct GeminiCodec: WireCodec {
             stopSequences: config?.stopSequences ?? [],
             stream: stream ?? false
         )
-        try request.validate()
-        return request
+        return try request.validated()
     }
 
     /// A `GenerateContentResponse` with one candidate.

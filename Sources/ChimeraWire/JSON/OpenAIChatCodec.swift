@@ -134,8 +134,7 @@ public struct OpenAIChatCodec: WireCodec {
             stopSequences: wire.stop?.sequences ?? [],
             stream: stream ?? wire.stream ?? false
         )
-        try request.validate()
-        return request
+        return try request.validated()
     }
 
     /// A `chat.completion` object with one choice.

@@ -15,16 +15,7 @@ enum UpstreamErrorReader {
     static let retryableStatuses: Set<Int> = [408, 409, 429, 500, 502, 503, 504, 529]
 
     /// The error of a non-2xx answer.
-    ///
-    /// - Parameters:
-    ///   - now: The time an HTTP-date `retry-after` is measured from.
-    static func httpError(
-        status: Int,
-        headers: [(name: String, value: String)],
-        body: Data,
-        provider: ProviderID,
-        now: Date = Date()
-    ) -> ChimeraError {
+    static func httpError(status: Int, headers: [(name: String, value: String)], body: Data, provider: ProviderID) -> ChimeraError {
         let json = JSONValue.parse(body)
         let fields = json.map { Fields(body: $0) } ?? Fields()
         var message = "\(provider.displayName) answered HTTP \(status)"
@@ -39,7 +30,7 @@ enum UpstreamErrorReader {
             status: status,
             fields: fields,
             message: message,
-            retryAfter: retryAfter(headers: headers, now: now) ?? fields.retryDelay,
+            retryAfter: retryAfter(headers: headers, now: Date()) ?? fields.retryDelay,
             body: String(decoding: body, as: UTF8.self),
             provider: provider
         )
@@ -111,7 +102,7 @@ enum UpstreamErrorReader {
     /// The wait a server asked for: `retry-after-ms` (milliseconds) first, then `retry-after`
     /// (seconds, fractional allowed, or an HTTP-date). Header names are case-insensitive; values
     /// that are not positive or not readable are ignored.
-    static func retryAfter(headers: [(name: String, value: String)], now: Date) -> Duration? {
+    private static func retryAfter(headers: [(name: String, value: String)], now: Date) -> Duration? {
         func value(of name: String) -> String? {
             headers.first { $0.name.lowercased() == name }?.value.trimmingCharacters(in: .whitespaces)
         }
@@ -139,13 +130,34 @@ enum UpstreamErrorReader {
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
+    /// Reads an HTTP-date in its only current form, IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
+    ///
+    /// Parsed by hand because the value is untrusted and Foundation's `DateFormatter` on Linux
+    /// traps on some non-ASCII input.
     private static func httpDate(_ text: String) -> Date? {
-        // DateFormatter is not Sendable, and a retry-after date is rare; one per call is fine.
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let fields = text.split(separator: " ")
+        guard text.utf8.count <= 64, fields.count == 6, fields[0].hasSuffix(","), fields[5] == "GMT",
+              let day = Int(fields[1]), (1...31).contains(day),
+              let monthIndex = months.firstIndex(of: String(fields[2])),
+              let year = Int(fields[3]), (1970...9999).contains(year)
+        else { return nil }
+        let clock = fields[4].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard clock.count == 3, let hour = clock[0], let minute = clock[1], let second = clock[2],
+              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
+        let days = daysSinceEpoch(year: year, month: monthIndex + 1, day: day)
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second))
+    }
+
+    // Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = shiftedYear / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     // MARK: - Fields
