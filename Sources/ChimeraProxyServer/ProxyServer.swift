@@ -39,7 +39,7 @@ public struct ProxyServer: Sendable {
     let options: Options
     let health: UpstreamHealth
     let logger: Logger
-    private let authenticator: ProxyAuthenticator
+    let authenticator: ProxyAuthenticator
 
     init(service: LLMService, options: Options, health: UpstreamHealth, logger: Logger) {
         self.service = service
@@ -63,7 +63,7 @@ public struct ProxyServer: Sendable {
                 "status": "healthy",
                 "timestamp": ISO8601DateFormatter().string(from: Date()),
                 "provider": defaultProviderID,
-                "protocols": ["json"],
+                "protocols": ["json", "protobuf"],
             ])
         }
         router.get("provider_health") { request, _ in
@@ -79,6 +79,9 @@ public struct ProxyServer: Sendable {
     private func handle(_ request: Request, context: BasicRequestContext) async -> Response {
         let started = ContinuousClock.now
         let path = request.uri.path
+        if let call = Self.connectCall(path: path) {
+            return await handleConnect(request, procedure: call.procedure, prefix: call.prefix, started: started)
+        }
         guard let endpoint = ProxyEndpoint(method: request.method.rawValue, path: path) else {
             let error = ChimeraError(kind: .invalidRequest, message: "no route for \(request.method.rawValue) \(path.prefix(200))", status: 404,
                                      hint: "the proxy serves POST /v1/chat/completions, POST /v1/messages, POST /v1beta/models/{model}:generateContent and :streamGenerateContent, GET /v1/models, GET /v1beta/models, GET /health and GET /provider_health, each optionally under /<provider-id>/")
@@ -183,7 +186,7 @@ public struct ProxyServer: Sendable {
         }
     }
 
-    private func readBody(_ request: Request) async throws -> Data {
+    func readBody(_ request: Request) async throws -> Data {
         do {
             return Data(buffer: try await request.body.collect(upTo: options.maxBodyBytes))
         } catch let error as HTTPError where error.status == .contentTooLarge {
@@ -206,7 +209,7 @@ public struct ProxyServer: Sendable {
         return response
     }
 
-    private func log(_ response: Response, request: Request, provider: ProviderID?, started: ContinuousClock.Instant) -> Response {
+    func log(_ response: Response, request: Request, provider: ProviderID?, started: ContinuousClock.Instant) -> Response {
         logger.info("request", metadata: [
             "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
             "provider": "\(provider?.rawValue ?? "-")", "status": "\(response.status.code)",
