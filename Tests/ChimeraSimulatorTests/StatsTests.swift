@@ -1,0 +1,134 @@
+import AsyncHTTPClient
+import ChimeraCore
+import ChimeraSimulator
+import Foundation
+import NIOCore
+import Testing
+
+@Suite("Statistics")
+struct StatsTests {
+    @Test func requestsAreCountedByRouteProviderFlavourAndModel() async throws {
+        try await withSimulator { simulator in
+            for model in ["gpt-4.1", "deepseek-chat", "qwen-plus", "cursor-small", "gpt-4.1"] {
+                _ = try await send(ChatCall(.openAI, model: model), to: simulator)
+            }
+            _ = try await send(ChatCall(.anthropic), to: simulator)
+            _ = try await send(ChatCall(.gemini), to: simulator)
+            var stream = ChatCall(.gemini, model: "gemini-2.5-flash@words=2")
+            stream.stream = true
+            _ = try await send(stream, to: simulator)
+            _ = try await send(listRequest(.openAI, simulator))
+
+            let stats = simulator.stats
+            #expect(stats.requests(on: .chatCompletions) == 5)
+            #expect(stats.requests(on: .messages) == 1)
+            #expect(stats.requests(on: .generateContent) == 1)
+            #expect(stats.requests(on: .streamGenerateContent) == 1)
+            #expect(stats.requests(on: .models) == 1)
+            #expect(stats.totalRequests == 9)
+            #expect(stats.requests(for: .openai) == 3)
+            #expect(stats.requests(for: .deepseek) == 1)
+            #expect(stats.requests(for: .qwen) == 1)
+            #expect(stats.requests(for: .cursor) == 1)
+            #expect(stats.requests(for: .anthropic) == 1)
+            #expect(stats.requests(for: .gemini) == 2)
+            #expect(stats.requests(forModel: "gpt-4.1") == 2)
+            #expect(stats.requests(forModel: "gemini-2.5-flash@words=2") == 1)
+            #expect(stats.disconnects == 0)
+        }
+    }
+
+    @Test func statsRouteAnswersTheSameStatsAsJSONWithoutCountingItself() async throws {
+        try await withSimulator { simulator in
+            _ = try await send(ChatCall(.anthropic), to: simulator)
+            let url = simulator.baseURL(for: .anthropic).absoluteString + "/_simulator/stats"
+            let first = try await send(HTTPClientRequest(url: url))
+            let second = try await send(HTTPClientRequest(url: url))
+            #expect(first.status == 200)
+            let decoded = try JSONDecoder().decode(SimulatorStats.self, from: Data(second.body.utf8))
+            #expect(decoded.totalRequests == 1)
+            #expect(decoded.requests(on: .messages) == 1)
+            #expect(decoded.requestsByModel == simulator.stats.requestsByModel)
+        }
+    }
+
+    @Test func resetClearsCountsButNotOpenConnections() async throws {
+        try await withSimulator { simulator in
+            _ = try await send(ChatCall(.openAI), to: simulator)
+            #expect(simulator.stats.totalRequests == 1)
+            #expect(simulator.stats.acceptedConnections >= 1)
+            simulator.resetStats()
+            let stats = simulator.stats
+            #expect(stats.totalRequests == 0)
+            #expect(stats.requestsByModel.isEmpty)
+            #expect(stats.acceptedConnections == 0)
+            #expect(stats.openConnections >= 0)
+        }
+    }
+
+    @Test func sequentialRequestsOfAPooledClientReuseOneConnection() async throws {
+        try await withSimulator { simulator in
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            do {
+                for _ in 0..<5 {
+                    let response = try await send(ChatCall(.openAI).request(to: simulator), client: client)
+                    #expect(response.status == 200)
+                }
+                #expect(simulator.stats.acceptedConnections == 1)
+                #expect(simulator.stats.openConnections == 1)
+                try await client.shutdown()
+            } catch {
+                try await client.shutdown()
+                throw error
+            }
+            #expect(try await eventually { simulator.stats.openConnections == 0 })
+        }
+    }
+
+    @Test func cancellingAStreamingClientCountsOneDisconnect() async throws {
+        try await withSimulator { simulator in
+            var call = ChatCall(.openAI, model: "gpt-4.1@latency=50,words=1000")
+            call.stream = true
+            let request = try call.request(to: simulator)
+            let reader = Task {
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                return try await readEvents(of: response)
+            }
+            #expect(try await eventually { simulator.stats.requests(on: .chatCompletions) == 1 })
+            try await Task.sleep(for: .milliseconds(200))
+            reader.cancel()
+            _ = await reader.result
+            #expect(try await eventually { simulator.stats.disconnects == 1 })
+            #expect(try await eventually { simulator.stats.openConnections == 0 })
+        }
+    }
+
+    @Test func clientLeavingDuringLatencyBeforeTheHeadIsADisconnect() async throws {
+        try await withSimulator { simulator in
+            await #expect(throws: (any Error).self) {
+                _ = try await send(ChatCall(.gemini, model: "gemini-2.5-flash@latency=5000"), to: simulator, timeout: .milliseconds(200))
+            }
+            let counted = try await eventually(within: .seconds(3)) { simulator.stats.disconnects == 1 }
+            #expect(counted)
+        }
+    }
+}
+
+/// A model-list request in the protocol's own shape.
+func listRequest(_ wire: Wire, _ simulator: RunningSimulator, key: String? = "test-key") -> HTTPClientRequest {
+    let base = simulator.baseURL(for: wire.provider).absoluteString
+    var request: HTTPClientRequest
+    switch wire {
+    case .openAI:
+        request = HTTPClientRequest(url: base + "/models")
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+    case .anthropic:
+        request = HTTPClientRequest(url: base + "/v1/models")
+        if let key { request.headers.add(name: "x-api-key", value: key) }
+        request.headers.add(name: "anthropic-version", value: "2023-06-01")
+    case .gemini:
+        request = HTTPClientRequest(url: base + "/v1beta/models")
+        if let key { request.headers.add(name: "x-goog-api-key", value: key) }
+    }
+    return request
+}
