@@ -13,7 +13,7 @@ extension APIServer {
     /// OpenAI's error shape. A stream ends with `data: [DONE]` and carries the usage chunk
     /// (`"choices": []`) only when `stream_options.include_usage` asked for it, as OpenAI does:
     /// clients that read `choices[0]` of every chunk would trip over it otherwise.
-    func chatCompletions(_ request: Request, context: some RequestContext) async throws -> Response {
+    func chatCompletions(_ request: Request, context: APIRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let body = try await readBody(request)
         let (chatRequest, includeUsage) = try Self.decodeChatCompletion(body)

@@ -10,11 +10,11 @@ extension APIServer {
     /// real status and an error body. After that the events are `delta` (`{"text"}`) as they
     /// arrive, then `done` (`{"finish_reason","usage","route","protocol",…}`); a failure midway
     /// ends the stream with an `error` event carrying the usual error body.
-    func generate(_ request: Request, context: some RequestContext) async throws -> Response {
+    func generate(_ request: Request, context: APIRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let chatRequest = try GenerateRequest(body: try await readBody(request)).chatRequest
         if chatRequest.stream {
-            return try await generateStream(chatRequest, requestID: context.id, started: started)
+            return try await generateStream(chatRequest, requestID: context.requestID, started: started)
         }
         let response: ChatResponse
         do {

@@ -13,7 +13,7 @@ extension APIServer {
         return try .json(HealthBody(
             status: proxyTroubled ? "degraded" : "ok",
             version: Self.version,
-            uptimeSeconds: uptime.seconds,
+            uptimeSeconds: (uptime.seconds * 1000).rounded() / 1000,
             mode: configuration.connectionMode.rawValue,
             providers: ProviderID.allCases.map { HealthBody.Provider(id: $0.rawValue, name: $0.displayName, configured: isConfigured($0)) },
             proxy: proxy

@@ -76,8 +76,8 @@ public struct APIServer: Sendable {
     }
 
     /// The router with every route, behind request tracking, error rendering and authentication.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func makeRouter() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         // Middleware applies to the routes added after it, so it goes first; the first added is outermost.
         router.add(middleware: RequestTrackingMiddleware(metrics: metrics))
         router.add(middleware: ErrorRenderingMiddleware())

@@ -8,7 +8,9 @@ import Logging
 /// Chimera errors keep their status and details; Hummingbird's own (no such route, body too
 /// large) get a message that says what is served or accepted; anything else is a 500 whose
 /// cause is logged.
-struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
+struct ErrorRenderingMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
     /// The routes, for the answer to an unknown path.
     static var routes: String {
         "GET /health, GET /health/proxy, POST /api/v1/generate, GET /api/v1/providers, POST /v1/chat/completions, GET /metrics"
@@ -19,7 +21,7 @@ struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let chimeraError = Self.chimeraError(for: error, request: request, logger: context.logger)
-            return APIErrorBody.response(for: chimeraError, path: request.uri.path, requestID: context.id)
+            return APIErrorBody.response(for: chimeraError, path: request.uri.path, requestID: context.requestID)
         }
     }
 

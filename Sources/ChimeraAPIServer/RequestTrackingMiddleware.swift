@@ -2,12 +2,13 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Tags every response with its request id (`x-request-id`, Hummingbird's per-request id, the
-/// same one the request's log lines carry as `hb.request.id`), counts it, and logs one line per
-/// request.
+/// Tags every response with its request id (`x-request-id`, see ``APIRequestContext/requestID``),
+/// counts it, and logs one line per request.
 ///
 /// It is the outermost middleware: errors are already responses when they reach it.
-struct RequestTrackingMiddleware<Context: RequestContext>: RouterMiddleware {
+struct RequestTrackingMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
     /// The header that carries the request id.
     static var header: HTTPField.Name { HTTPField.Name("x-request-id")! }
 
@@ -16,7 +17,7 @@ struct RequestTrackingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         var response = try await next(request, context)
-        response.headers[Self.header] = context.id
+        response.headers[Self.header] = context.requestID
         let status = Int(response.status.code)
         metrics.recordResponse(endpoint: context.endpointPath ?? "NotFound", method: request.method.rawValue, status: status)
         let elapsed = ContinuousClock.now - started

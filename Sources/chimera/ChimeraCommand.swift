@@ -9,6 +9,8 @@ struct ChimeraCommand: AsyncParsableCommand {
         subcommands: [
             ChatCommand.self,
             ProxyCommand.self,
+            ServeCommand.self,
+            HealthCommand.self,
             DemoCommand.self,
             SimulateCommand.self,
             ConfigCommand.self,

@@ -1,4 +1,4 @@
-/// Latency statistics of a series of checks, in milliseconds.
+/// Latency statistics of a series of checks, in milliseconds to the microsecond.
 ///
 /// Percentiles use the nearest-rank method: p95 of 100 values is the 95th smallest, so every
 /// reported value is one that was measured, never an interpolation.
@@ -21,8 +21,8 @@ public struct LatencySummary: Sendable, Hashable, Codable {
         guard let last = latencies.last else { return nil }
         let values = latencies.map(\.milliseconds)
         let sorted = values.sorted()
-        lastMilliseconds = last.milliseconds
-        meanMilliseconds = values.reduce(0, +) / Double(values.count)
+        lastMilliseconds = Self.microsecondPrecision(last.milliseconds)
+        meanMilliseconds = Self.microsecondPrecision(values.reduce(0, +) / Double(values.count))
         p50Milliseconds = Self.percentile(50, ofSorted: sorted)
         p95Milliseconds = Self.percentile(95, ofSorted: sorted)
         p99Milliseconds = Self.percentile(99, ofSorted: sorted)
@@ -31,7 +31,12 @@ public struct LatencySummary: Sendable, Hashable, Codable {
     /// The nearest-rank percentile `p` (0–100) of a non-empty ascending array.
     static func percentile(_ p: Double, ofSorted sorted: [Double]) -> Double {
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank, 1), sorted.count) - 1]
+        return microsecondPrecision(sorted[min(max(rank, 1), sorted.count) - 1])
+    }
+
+    /// Rounds milliseconds to three decimals: finer digits are clock noise.
+    private static func microsecondPrecision(_ milliseconds: Double) -> Double {
+        (milliseconds * 1000).rounded() / 1000
     }
 
     enum CodingKeys: String, CodingKey {

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Chimera
+import ChimeraTransport
+import Foundation
+
+/// `chimera health`: checks the proxy once.
+struct HealthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "Check the LLM proxy once and print its status and latency.",
+        discussion: """
+            Asks the proxy's GET /health (and reads GET /provider_health when the proxy serves it), the \
+            same check `chimera serve` runs on its period. Exit status: 0 healthy, 1 unhealthy (or a bad \
+            configuration), 2 degraded.
+            """
+    )
+
+    @Option(help: "The proxy's base URL (default: PROXY_SERVER_URL, else http://localhost:8080).")
+    var url: String?
+
+    @Option(help: "Seconds the check may take.")
+    var timeout = 5.0
+
+    @Flag(help: "Print the full health report as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard timeout.isFinite, timeout > 0 else {
+            throw ValidationError("--timeout \(timeout): accepted: a number of seconds greater than 0")
+        }
+        if let url {
+            guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+                  components.host?.isEmpty == false
+            else {
+                throw ValidationError("--url \(Redaction.redact(url)): accepted: an http:// or https:// URL with a host, e.g. http://localhost:8080")
+            }
+        }
+    }
+
+    func run() async throws {
+        var proxy = try loadConfiguration().proxy
+        if let url, let parsed = URL(string: url) { proxy.serverURL = parsed }
+        let limit = Duration.milliseconds(Int64(timeout * 1000))
+        let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: limit, poolSize: 1))
+        let monitor = ProxyHealthMonitor(
+            proxy: proxy,
+            transport: transport,
+            configuration: ProxyHealthMonitor.Configuration(interval: proxy.healthCheckInterval, checkTimeout: limit)
+        )
+        let result = await monitor.ping()
+        try await transport.client.shutdown()
+        let report = monitor.report
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(Self.summary(of: report, result: result))
+        }
+        switch report.status {
+        case .healthy: return
+        case .degraded: throw ExitCode(2)
+        case .unhealthy, .unknown: throw ExitCode.failure
+        }
+    }
+
+    /// `proxy http://localhost:8080: healthy, 2.1 ms (protocols: json; upstreams: 0 of 6 unhealthy)`
+    static func summary(of report: ProxyHealthReport, result: ProxyProbe.Result) -> String {
+        var text = "proxy \(report.proxyURL): \(report.status.rawValue), \(String(format: "%.1f", result.latency.seconds * 1000)) ms"
+        var details: [String] = []
+        if let protocols = report.advertisedProtocols { details.append("protocols: \(protocols.joined(separator: ", "))") }
+        if let upstreams = report.upstreams { details.append("upstreams: \(upstreams.unhealthyCount) of \(upstreams.count) unhealthy") }
+        if !details.isEmpty { text += " (\(details.joined(separator: "; ")))" }
+        if report.status != .healthy { text += "\n  \(report.reason)" }
+        return text
+    }
+}

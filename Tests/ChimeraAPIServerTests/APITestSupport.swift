@@ -1,0 +1,223 @@
+import AsyncHTTPClient
+import Chimera
+import ChimeraAPIServer
+import ChimeraProxyServer
+import ChimeraSimulator
+import ChimeraTransport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+/// Log records kept for assertions: a test hands out ``logger`` and reads ``records(_:)``.
+final class LogCapture: Sendable {
+    struct Record: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    private let storage = Mutex<[Record]>([])
+
+    /// A logger that records everything, from `trace` up.
+    var logger: Logger {
+        var logger = Logger(label: "test") { _ in Handler(capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    /// The records with `message`, in order.
+    func records(_ message: String) -> [Record] {
+        storage.withLock { $0.filter { $0.message == message } }
+    }
+
+    /// Everything recorded, as text.
+    var allText: String {
+        storage.withLock { records in
+            records.map { "\($0.message) \($0.metadata.sorted { $0.key < $1.key })" }.joined(separator: "\n")
+        }
+    }
+
+    fileprivate func append(_ record: Record) {
+        storage.withLock { $0.append(record) }
+    }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        var metadataProvider: Logger.MetadataProvider?
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+            capture.append(Record(level: event.level, message: event.message.description, metadata: merged.mapValues(\.description)))
+        }
+    }
+}
+
+/// A logger that drops everything.
+let silentLogger = Logger(label: "test.silent") { _ in SwiftLogNoOpLogHandler() }
+
+/// Runs `body` with a provider simulator on a free loopback port, stopped after.
+func withSimulator<Result>(_ body: (RunningSimulator) async throws -> Result) async throws -> Result {
+    let simulator = try await ProviderSimulator.start()
+    do {
+        let result = try await body(simulator)
+        try await simulator.shutdown()
+        return result
+    } catch {
+        try await simulator.shutdown()
+        throw error
+    }
+}
+
+/// Direct mode with every provider at `simulator`, no retries and short time limits.
+func directConfiguration(_ simulator: RunningSimulator) -> ChimeraConfiguration {
+    var configuration = ChimeraConfiguration(direct: DirectConfiguration(
+        timeouts: Timeouts(connect: .seconds(2), request: .seconds(10), streamIdle: .seconds(10)),
+        maxRetries: 0
+    ))
+    for id in ProviderID.allCases {
+        configuration.providers[id]?.baseURL = simulator.baseURL(for: id)
+        configuration.providers[id]?.apiKey = Secret("test-key-\(id)")
+    }
+    return configuration
+}
+
+/// Proxy mode at `proxy`, checked every `interval`, no retries and short time limits.
+func proxyConfiguration(_ proxy: URL, interval: Duration = .milliseconds(200), retries: Int = 0) -> ChimeraConfiguration {
+    var configuration = ChimeraConfiguration(connectionMode: .proxy)
+    configuration.proxy.serverURL = proxy
+    configuration.proxy.maxRetries = retries
+    configuration.proxy.wireProtocol = .json
+    configuration.proxy.healthCheckInterval = interval
+    configuration.proxy.timeouts = Timeouts(connect: .seconds(2), request: .seconds(10), streamIdle: .seconds(10))
+    return configuration
+}
+
+/// Starts `chimera proxy` with simulated upstreams on `port` (0 for a free one).
+func startProxy(port: Int = 0) async throws -> RunningProxy {
+    var configuration = ChimeraConfiguration()
+    configuration.direct.maxRetries = 0
+    return try await RunningProxy.start(configuration: configuration, port: port, simulate: true)
+}
+
+/// Runs `body` against the API server's router in-process (HummingbirdTesting), with its
+/// services (the proxy health monitor) running alongside.
+func withAPI<Result: Sendable>(
+    _ configuration: ChimeraConfiguration,
+    options: APIServer.Options = .init(),
+    logger: Logger = silentLogger,
+    _ body: @Sendable (any TestClientProtocol, APIServer) async throws -> Result
+) async throws -> Result {
+    let api = APIServer(configuration: configuration, options: options, logger: logger)
+    let application = Application(router: api.makeRouter(), services: api.services, logger: logger)
+    do {
+        let result = try await application.test(.router) { client in try await body(client, api) }
+        try await api.shutdown()
+        return result
+    } catch {
+        try await api.shutdown()
+        throw error
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes.
+///
+/// - Returns: Whether it held in time.
+func eventually(within timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// A JSON object body.
+func jsonObject(_ buffer: ByteBuffer) throws -> [String: Any] {
+    let value = try JSONSerialization.jsonObject(with: Data(buffer: buffer))
+    return try #require(value as? [String: Any], "expected a JSON object: \(String(buffer: buffer))")
+}
+
+/// A JSON request body.
+func jsonBody(_ object: [String: Any]) throws -> ByteBuffer {
+    ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+}
+
+/// The events of a Server-Sent Events body, as (event name, data).
+func serverSentEvents(_ buffer: ByteBuffer) -> [(event: String?, data: String)] {
+    String(buffer: buffer).components(separatedBy: "\n\n").compactMap { block in
+        guard !block.isEmpty else { return nil }
+        var event: String?
+        var data: [String] = []
+        for line in block.split(separator: "\n") {
+            if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
+            if line.hasPrefix("data: ") { data.append(String(line.dropFirst(6))) }
+        }
+        return (event, data.joined(separator: "\n"))
+    }
+}
+
+/// A request header set with a JSON content type and, optionally, a bearer token.
+func headers(bearer: String? = nil) -> HTTPFields {
+    var fields = HTTPFields()
+    fields[.contentType] = "application/json"
+    if let bearer { fields[.authorization] = "Bearer \(bearer)" }
+    return fields
+}
+
+/// A realistic model id per provider.
+let modelNames: [ProviderID: String] = [
+    .openai: "gpt-4.1", .anthropic: "claude-sonnet-4-5", .gemini: "gemini-2.5-flash",
+    .deepseek: "deepseek-chat", .qwen: "qwen-plus", .cursor: "cursor-small",
+]
+
+/// A `chimera proxy` with simulated upstreams that a test can stop and start again on the same port.
+final class RestartableProxy: Sendable {
+    private let current: Mutex<RunningProxy?>
+    /// The port it listens on, across restarts.
+    let port: Int
+    /// Its root URL, across restarts.
+    let baseURL: URL
+
+    init() async throws {
+        let proxy = try await startProxy()
+        current = Mutex(proxy)
+        port = proxy.server.port
+        baseURL = proxy.baseURL
+    }
+
+    /// Stops the proxy; nothing listens on its port until ``start()``.
+    func stop() async throws {
+        let proxy = current.withLock { proxy in
+            defer { proxy = nil }
+            return proxy
+        }
+        try await proxy?.shutdown()
+    }
+
+    /// Starts the proxy again on the same port.
+    func start() async throws {
+        let proxy = try await startProxy(port: port)
+        current.withLock { $0 = proxy }
+    }
+}
+
+/// Expects `condition` to hold within `timeout`, polling it.
+func expectEventually(
+    within timeout: Duration,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    let held = try await eventually(within: timeout, condition)
+    #expect(held, "the condition did not hold within \(timeout)", sourceLocation: sourceLocation)
+}
