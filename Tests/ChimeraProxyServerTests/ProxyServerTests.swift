@@ -21,7 +21,7 @@ struct ProxyServerTests {
                     let response = try await collect(client, request)
                     #expect(response.text.contains("Simulated reply from \(modelNames[upstream]!): Hello wörld 🌍 こんにちは friends"), "stream: \(stream)")
                     #expect(response.finishReason == .stop, "stream: \(stream)")
-                    #expect(response.usage?.inputTokens == 6, "stream: \(stream)")
+                    #expect(response.usage?.inputTokens == 7, "stream: \(stream)")
                     #expect(response.usage?.outputTokens == wordCount(response.text), "stream: \(stream)")
                 }
             }

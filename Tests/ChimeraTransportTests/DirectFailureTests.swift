@@ -48,7 +48,7 @@ struct DirectFailureTests {
             try await service.shutdown()
             #expect(error?.kind == .authentication)
             #expect(error?.isRetryable == false)
-            #expect(simulator.stats.requests(forModel: request.model) == 1)
+            #expect(simulator.stats.totalRequests == 1)
         }
     }
 

@@ -15,9 +15,9 @@ struct DirectModeTests {
                 #expect(response.text.contains("Hello wörld 🌍 こんにちは friends"))
                 #expect(response.text.contains(modelNames[provider]!))
                 #expect(response.finishReason == .stop)
-                #expect(response.usage?.inputTokens == 6)
+                #expect(response.usage?.inputTokens == 7)
                 #expect(response.usage?.outputTokens == wordCount(response.text))
-                #expect(response.usage?.totalTokens == 6 + wordCount(response.text))
+                #expect(response.usage?.totalTokens == 7 + wordCount(response.text))
                 #expect(response.route == .direct)
                 #expect(response.wireProtocol == .json)
             }

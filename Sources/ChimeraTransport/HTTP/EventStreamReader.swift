@@ -141,7 +141,15 @@ enum EventStreamReader {
         }
 
         func makeAsyncIterator() -> Iterator {
-            Iterator(pending: first, ended: first == nil, rest: rest, lifetime: lifetime)
+            Iterator(pending: first, ended: first == nil, rest: rest, lifetime: lifetime, release: Release(lifetime))
+        }
+
+        /// Ends the stream when the iterator is dropped: a reader that stops early (`break`)
+        /// must close the upstream connection even while the stream value itself lives on.
+        final class Release: Sendable {
+            let lifetime: Lifetime
+            init(_ lifetime: Lifetime) { self.lifetime = lifetime }
+            deinit { lifetime.end() }
         }
 
         struct Iterator: AsyncIteratorProtocol {
@@ -149,6 +157,7 @@ enum EventStreamReader {
             var ended: Bool
             let rest: Box
             let lifetime: Lifetime
+            let release: Release
 
             mutating func next() async throws -> ChatStreamEvent? {
                 if let event = pending {
