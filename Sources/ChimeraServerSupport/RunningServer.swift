@@ -22,7 +22,6 @@ public import ServiceLifecycle
 /// let router = Router()
 /// router.get("ping") { _, _ in "pong" }
 /// let server = try await RunningServer.start(router: router)
-/// defer { … }
 /// print(server.baseURL)  // http://127.0.0.1:40123
 /// try await server.shutdown()
 /// ```

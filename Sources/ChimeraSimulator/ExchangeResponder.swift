@@ -49,11 +49,11 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
     ///   dropping the connection, `CancellationError` on shutdown.
     func faultResponse(subject: String, stream: Bool, happyBody: () -> JSONValue) async throws -> Response? {
         let attempt = state.nextAttempt(of: subject)
-        if let latency = options.latency, let departure {
-            try await departure.pause(for: latency)
+        if let latency = options.latency {
+            try await wait(for: latency)
         }
-        if options.stall, let departure {
-            try await departure.pause(for: SimulatorOptions.stallLimit)
+        if options.stall {
+            try await wait(for: SimulatorOptions.stallLimit)
             try await abort()
         }
         if options.resetAfter != nil, !stream {
@@ -163,7 +163,7 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
         }
         switch cutoff?.action {
         case .stall:
-            try await departure?.pause(for: SimulatorOptions.stallLimit)
+            try await wait(for: SimulatorOptions.stallLimit)
             try await abort()
         case .reset:
             try await abort()
@@ -176,6 +176,21 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
             try await emitter.write(dialect.streamEnd(reply, sentFinishing: sentFinishing, exchange: exchange), to: &writer)
         }
         try await writer.finish(nil)
+    }
+
+    /// Waits before answering; when the server shuts down meanwhile, the answer never comes and
+    /// the connection is dropped.
+    ///
+    /// - Throws: ``ClientWentAway`` when the client leaves first, ``SimulatedAbort`` on shutdown.
+    private func wait(for duration: Duration) async throws {
+        guard let departure else {
+            preconditionFailure("a request whose switches wait always watches its client")
+        }
+        do {
+            try await departure.pause(for: duration)
+        } catch is CancellationError {
+            try await abort()
+        }
     }
 
     /// Drops the connection without finishing the response, as a crashed upstream would.
