@@ -70,6 +70,10 @@ public final class LLMService: Sendable {
                 callerObserver?.record(attempt)
             }
         }
+        // One negotiation per proxy, shared by the six providers: what one learns, all use.
+        let negotiation = configuration.connectionMode == .proxy && configuration.proxy.wireProtocol != .json
+            ? NegotiatedProxyProtocol(proxy: configuration.proxy, transport: transport, monitor: monitor, logger: logger)
+            : nil
         var providers: [ProviderID: any LLMProvider] = [:]
         for id in ProviderID.allCases {
             let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
@@ -77,7 +81,11 @@ public final class LLMService: Sendable {
             case .direct:
                 providers[id] = direct
             case .proxy:
-                let proxied = HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
+                let proxied: any LLMProvider = if let negotiation {
+                    NegotiatingProxyProvider.proxied(id, configuration: configuration, transport: transport, negotiation: negotiation, observer: observer, logger: logger)
+                } else {
+                    HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
+                }
                 providers[id] = configuration.proxy.fallbackToDirect ? FallbackProvider(proxy: proxied, direct: direct, monitor: monitor) : proxied
             }
         }

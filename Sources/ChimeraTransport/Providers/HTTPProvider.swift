@@ -19,11 +19,10 @@ public struct HTTPProvider: LLMProvider {
     private let codec: any WireCodec
     private let transport: HTTPTransport
     private let timeouts: Timeouts
-    private let retryPolicy: RetryPolicy
     private let route: Route
     private let classify: @Sendable (TransportFailure) -> ChimeraError
     private let annotate: @Sendable (ChimeraError) -> ChimeraError
-    private let observer: RequestObserver?
+    private let attempts: AttemptRunner
     private let logger: Logger
 
     /// Creates a provider.
@@ -55,15 +54,17 @@ public struct HTTPProvider: LLMProvider {
         self.codec = WireCodecs.codec(for: id)
         self.transport = transport
         self.timeouts = timeouts
-        self.retryPolicy = retryPolicy
         self.route = route
         self.classify = classify
         self.annotate = annotate
-        self.observer = observer
         var logger = logger
         logger[metadataKey: "provider"] = "\(id)"
         logger[metadataKey: "route"] = "\(route.rawValue)"
         self.logger = logger
+        self.attempts = AttemptRunner(
+            provider: id, route: route, retryPolicy: retryPolicy, observer: observer, logger: logger,
+            shownURL: Redaction.redact(endpoint?.baseURL.absoluteString ?? "-")
+        )
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
@@ -73,7 +74,7 @@ public struct HTTPProvider: LLMProvider {
         outbound.stream = false
         let body = try codec.encodeRequest(outbound)
         let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: false), method: .POST, headers: endpoint.headers, body: body)
-        return try await withRetries(model: request.model) { () throws(ChimeraError) in
+        return try await attempts.run(model: request.model) { () throws(ChimeraError) in
             let reply = try await transport.send(httpRequest, timeout: timeouts.request, logger: logger, classify: classify)
             guard (200..<300).contains(reply.status) else {
                 throw annotate(codec.decodeError(status: reply.status, headers: reply.headers, body: reply.body, provider: id))
@@ -94,7 +95,7 @@ public struct HTTPProvider: LLMProvider {
         var headers = endpoint.headers
         headers.append((name: "accept", value: "text/event-stream"))
         let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: true), method: .POST, headers: headers, body: body)
-        return try await withRetries(model: request.model) { () throws(ChimeraError) in
+        return try await attempts.run(model: request.model) { () throws(ChimeraError) in
             let response = try await transport.open(httpRequest, headTimeout: timeouts.request, logger: logger, classify: classify)
             guard (200..<300).contains(Int(response.status.code)) else {
                 let errorBody = await transport.errorBody(of: response)
@@ -114,7 +115,7 @@ public struct HTTPProvider: LLMProvider {
     public func listModels() async throws -> [ModelInfo] {
         let endpoint = try usableEndpoint()
         let httpRequest = HTTPClientRequest.make(url: endpoint.modelsURL, method: .GET, headers: endpoint.headers, body: nil)
-        return try await withRetries(model: nil) { () throws(ChimeraError) in
+        return try await attempts.run(model: nil) { () throws(ChimeraError) in
             let reply = try await transport.send(httpRequest, timeout: timeouts.request, logger: logger, classify: classify)
             guard (200..<300).contains(reply.status) else {
                 throw annotate(codec.decodeError(status: reply.status, headers: reply.headers, body: reply.body, provider: id))
@@ -126,51 +127,6 @@ public struct HTTPProvider: LLMProvider {
     private func usableEndpoint() throws(ChimeraError) -> UpstreamEndpoint {
         guard let endpoint else { throw unavailable! }
         return endpoint
-    }
-
-    /// Runs one attempt after another under the retry policy, logging each failure once and
-    /// telling the observer.
-    private func withRetries<Result: Sendable>(
-        model: String?,
-        _ attempt: () async throws(ChimeraError) -> Result
-    ) async throws(ChimeraError) -> Result {
-        let clock = ContinuousClock()
-        let started = clock.now
-        var current = 1
-        do throws(ChimeraError) {
-            let result = try await retryPolicy.run({ (number: Int) throws(ChimeraError) -> Result in
-                current = number
-                let attemptStarted = clock.now
-                do throws(ChimeraError) {
-                    let value = try await attempt()
-                    observer?.record(RequestObserver.Attempt(provider: id, route: route, latency: clock.now - attemptStarted, error: nil))
-                    return value
-                } catch {
-                    observer?.record(RequestObserver.Attempt(provider: id, route: route, latency: clock.now - attemptStarted, error: error))
-                    throw error
-                }
-            }, onRetry: { error, next, delay in
-                logger.warning("request failed; retrying", metadata: metadata(for: error, attempt: next - 1, elapsed: clock.now - started, model: model, extra: ["retry_in": "\(delay.formattedSeconds)"]))
-            })
-            return result
-        } catch {
-            if error.kind != .cancelled {
-                logger.warning("request failed", metadata: metadata(for: error, attempt: current, elapsed: clock.now - started, model: model, extra: [:]))
-            }
-            throw error
-        }
-    }
-
-    private func metadata(for error: ChimeraError, attempt: Int, elapsed: Duration, model: String?, extra: Logger.Metadata) -> Logger.Metadata {
-        var metadata = extra
-        metadata["url"] = "\(Redaction.redact(endpoint?.baseURL.absoluteString ?? "-"))"
-        metadata["attempt"] = "\(attempt)"
-        metadata["elapsed"] = "\(elapsed.formattedSeconds)"
-        metadata["error_kind"] = "\(error.kind)"
-        if let status = error.status { metadata["status"] = "\(status)" }
-        if let model { metadata["model"] = "\(model)" }
-        metadata["error"] = "\(error.description)"
-        return metadata
     }
 }
 
