@@ -189,7 +189,7 @@ public struct ProxyServer: Sendable {
     func readBody(_ request: Request) async throws -> Data {
         do {
             return Data(buffer: try await request.body.collect(upTo: options.maxBodyBytes))
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw ChimeraError(kind: .invalidRequest, message: "the request body is larger than \(options.maxBodyBytes) bytes", status: 413)
         }
     }

@@ -15,6 +15,8 @@ func withProxy<Result>(
 ) async throws -> Result {
     var configuration = ChimeraConfiguration()
     configuration.direct.maxRetries = 0
+    // Short upstream limits, so a stalled upstream releases its request before the proxy shuts down.
+    configuration.direct.timeouts = Timeouts(connect: .seconds(2), request: .seconds(3), streamIdle: .seconds(3))
     let proxy = try await RunningProxy.start(
         configuration: configuration,
         options: ProxyServer.Options(apiKey: apiKey.map(Secret.init)),
