@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@Suite("The chimera command, as a user runs it", .serialized)
+struct CommandLineTests {
+    static let models = ["openai": "gpt-4.1", "anthropic": "claude-sonnet-4-5", "gemini": "gemini-2.5-flash",
+                         "deepseek": "deepseek-chat", "qwen": "qwen-plus", "cursor": "cursor-small"]
+
+    /// `chimera simulate --port 0` prints the exports to use; they are parsed here as a script would.
+    private func withSimulate(_ body: ([String: String]) async throws -> Void) async throws {
+        let (process, line) = try CommandRunner.start(["simulate", "--port", "0"])
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let exports = line.components(separatedBy: "export ").last ?? ""
+        var environment: [String: String] = [:]
+        for pair in exports.split(separator: " ") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { environment[String(parts[0])] = String(parts[1]) }
+        }
+        #expect(environment.count == 6, "simulate printed: \(line)")
+        for prefix in ["OPENAI", "ANTHROPIC", "GEMINI", "DEEPSEEK", "QWEN", "CURSOR"] {
+            environment["\(prefix)_API_KEY"] = "cli-test-key"
+        }
+        try await body(environment)
+    }
+
+    @Test func chatStreamsAndAnswersUnaryForEveryProvider() async throws {
+        try await withSimulate { environment in
+            for (provider, model) in Self.models.sorted(by: { $0.key < $1.key }) {
+                let streamed = try await CommandRunner.run(["chat", "--provider", provider, "--model", model, "Grüße 🌍"], environment: environment)
+                #expect(streamed.status == 0, "\(provider): \(streamed.standardError)")
+                #expect(streamed.standardOutput.contains("Simulated reply from \(model): Grüße 🌍"), "\(provider)")
+                let unary = try await CommandRunner.run(["chat", "--provider", provider, "--model", model, "--no-stream", "--json", "--max-tokens", "3", "hello there friend"], environment: environment)
+                #expect(unary.status == 0, "\(provider): \(unary.standardError)")
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(unary.standardOutput.utf8)) as? [String: Any])
+                #expect(json["finishReason"] as? String == "length", "\(provider)")
+                #expect(json["route"] as? String == "direct", "\(provider)")
+                #expect(json["wireProtocol"] as? String == "json", "\(provider)")
+            }
+        }
+    }
+
+    @Test func chatErrorsGoToStandardErrorWithANonZeroExit() async throws {
+        let missingKey = try await CommandRunner.run(["chat", "--provider", "openai", "--model", "gpt-4.1", "hi"])
+        #expect(missingKey.status != 0)
+        #expect(missingKey.standardError.contains("OPENAI_API_KEY"))
+        let refused = try await CommandRunner.run(["chat", "--provider", "qwen", "--model", "qwen-plus", "hi"],
+                                                  environment: ["API_CONNECTION_MODE": "proxy", "PROXY_SERVER_URL": "http://127.0.0.1:1", "PROXY_MAX_RETRIES": "0"])
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("chimera proxy"))
+    }
+
+    @Test func configCheckPrintsTheConfigurationWithSecretsMasked() async throws {
+        let sentinel = "sk-SENTINEL-cli-0123456789abcdef"
+        let valid = try await CommandRunner.run(["config", "check"], environment: ["OPENAI_API_KEY": sentinel, "API_CONNECTION_MODE": "proxy"])
+        #expect(valid.status == 0)
+        #expect(valid.standardOutput.contains("API_CONNECTION_MODE"))
+        #expect(valid.standardOutput.contains("proxy"))
+        #expect(!valid.standardOutput.contains(sentinel))
+        let invalid = try await CommandRunner.run(["config", "check"], environment: ["PROXY_POOL_SIZE": "0", "PROXY_PROTOCOL": "grpc"])
+        #expect(invalid.status != 0)
+        #expect(invalid.standardError.contains(#"PROXY_POOL_SIZE="0": accepted: an integer from 1 to 64"#))
+        #expect(invalid.standardError.contains(#"PROXY_PROTOCOL="grpc": accepted: auto, json, protobuf"#))
+    }
+
+    @Test func demoRunsOfflineAndExitsZero() async throws {
+        let demo = try await CommandRunner.run(["demo"], timeout: .seconds(60))
+        #expect(demo.status == 0, "\(demo.standardError)")
+        for provider in Self.models.keys {
+            #expect(demo.standardOutput.contains("\(provider) "), "\(provider)")
+        }
+        #expect(demo.standardOutput.contains("protobuf"))
+        #expect(demo.standardOutput.contains("cannot connect to the proxy"))
+        #expect(demo.standardOutput.contains("route: direct-fallback"))
+    }
+}
