@@ -203,6 +203,35 @@ struct ProtobufClientTests {
     }
 
     @Test(arguments: ProviderID.allCases)
+    func aStreamThatFailsMidwayDeliversItsTextThenTheSameErrorAsJSON(provider: ProviderID) async throws {
+        try await withProxy { proxy in
+            let request = sampleRequest(provider, model: modelNames[provider]! + "@inband-error", stream: true)
+            var outcomes: [WireProtocol: (text: String, error: ChimeraError?)] = [:]
+            for preference in [ProxyProtocolPreference.json, .protobuf] {
+                try await withService(proxyModeConfiguration(proxy.baseURL, speaking: preference)) { service in
+                    let stream = try await service.stream(request)
+                    var text = ""
+                    do {
+                        for try await event in stream { text += event.delta }
+                        outcomes[stream.wireProtocol] = (text, nil)
+                    } catch let error as ChimeraError {
+                        outcomes[stream.wireProtocol] = (text, error)
+                    }
+                }
+            }
+            let json = try #require(outcomes[.json])
+            let binary = try #require(outcomes[.protobuf])
+            #expect(!binary.text.isEmpty)
+            #expect(binary.text == json.text)
+            let jsonError = try #require(json.error)
+            let binaryError = try #require(binary.error)
+            #expect(binaryError.kind == jsonError.kind)
+            #expect(binaryError.isRetryable == jsonError.isRetryable)
+            #expect(binaryError.provider == provider)
+        }
+    }
+
+    @Test(arguments: ProviderID.allCases)
     func errorsCrossTheBinaryProtocolWithKindStatusAndRetryAdviceIntact(provider: ProviderID) async throws {
         try await withProxy { proxy in
             try await withService(proxyModeConfiguration(proxy.baseURL, speaking: .json)) { json in
