@@ -48,4 +48,15 @@ struct BodyEmitter: Sendable {
             start = end
         }
     }
+
+    /// Ends the body cleanly.
+    ///
+    /// - Throws: ``ClientWentAway`` when the connection is gone.
+    func finish(_ writer: inout any ResponseBodyWriter) async throws {
+        do {
+            try await writer.finish(nil)
+        } catch {
+            throw ClientWentAway()
+        }
+    }
 }

@@ -44,9 +44,10 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
     /// - Parameters:
     ///   - subject: What `fail=` counts requests by: the model string, or the route for lists.
     ///   - stream: Whether the happy answer would be a stream.
+    ///   - happyBody: The unary answer, which `malformed` cuts in half.
     /// - Returns: The answer a switch asks for, or `nil` to give the happy answer.
-    /// - Throws: ``ClientWentAway`` when the client leaves during a wait, ``SimulatedAbort`` after
-    ///   dropping the connection, `CancellationError` on shutdown.
+    /// - Throws: ``ClientWentAway`` when the client leaves during a wait; ``SimulatedAbort`` after
+    ///   dropping the connection (`reset-after`, the end of a stall, a shutdown during a wait).
     func faultResponse(subject: String, stream: Bool, happyBody: () -> JSONValue) async throws -> Response? {
         let attempt = state.nextAttempt(of: subject)
         if let latency = options.latency {
@@ -54,10 +55,10 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
         }
         if options.stall {
             try await wait(for: SimulatorOptions.stallLimit)
-            try await abort()
+            try abort()
         }
         if options.resetAfter != nil, !stream {
-            try await abort()
+            try abort()
         }
         if let status = options.status, attempt < options.fail ?? .max {
             return error(.status(status, retryAfterSeconds: options.retryAfterSeconds, retryAfterMilliseconds: options.retryAfterMilliseconds))
@@ -100,7 +101,7 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
                 ResponseBody { [state] writer in
                     try await Self.countingDisconnects(state) {
                         try await emitter.write(text, to: &writer)
-                        try await writer.finish(nil)
+                        try await emitter.finish(&writer)
                     }
                 }
             }
@@ -144,7 +145,7 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
         if options.malformed {
             let sample = dialect.streamText("malformed", index: 0, finishing: nil, exchange: exchange)
             try await emitter.write(sample.map(\.truncated), to: &writer)
-            try await writer.finish(nil)
+            try await emitter.finish(&writer)
             return
         }
         try await emitter.write(dialect.streamStart(reply, exchange: exchange), to: &writer)
@@ -164,9 +165,9 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
         switch cutoff?.action {
         case .stall:
             try await wait(for: SimulatorOptions.stallLimit)
-            try await abort()
+            try abort()
         case .reset:
-            try await abort()
+            try abort()
         case .inbandError:
             try await emitter.write([dialect.streamError(exchange: exchange)], to: &writer)
         case .truncate:
@@ -175,7 +176,7 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
             try await emitter.pause()
             try await emitter.write(dialect.streamEnd(reply, sentFinishing: sentFinishing, exchange: exchange), to: &writer)
         }
-        try await writer.finish(nil)
+        try await emitter.finish(&writer)
     }
 
     /// Waits before answering; when the server shuts down meanwhile, the answer never comes and
@@ -189,14 +190,14 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
         do {
             try await departure.pause(for: duration)
         } catch is CancellationError {
-            try await abort()
+            try abort()
         }
     }
 
     /// Drops the connection without finishing the response, as a crashed upstream would.
     ///
     /// - Throws: ``SimulatedAbort``, always, so that the handler stops writing.
-    func abort() async throws -> Never {
+    private func abort() throws -> Never {
         // Not awaited: the channel may already be closing, and the error thrown next ends the
         // handler either way. The close runs on the channel's event loop before anything the
         // handler's caller writes afterwards.

@@ -25,7 +25,6 @@ func withSimulator<Result>(_ body: (RunningSimulator) async throws -> Result) as
 enum Prompt {
     static let system = "You are terse."
     static let user = "Hello wörld 🌍 こんにちは"
-    static let inputWords = 7
 
     /// The reply the simulator gives to ``user`` from `model`.
     static func reply(from model: String) -> String { "Simulated reply from \(model): \(user)" }
