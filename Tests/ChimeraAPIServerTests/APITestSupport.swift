@@ -82,7 +82,7 @@ func withSimulator<Result>(_ body: (RunningSimulator) async throws -> Result) as
 /// Direct mode with every provider at `simulator`, no retries and short time limits.
 func directConfiguration(_ simulator: RunningSimulator) -> ChimeraConfiguration {
     var configuration = ChimeraConfiguration(direct: DirectConfiguration(
-        timeouts: Timeouts(connect: .seconds(2), request: .seconds(10), streamIdle: .seconds(10)),
+        timeouts: Timeouts(connect: .seconds(5), request: .seconds(30), streamIdle: .seconds(30)),
         maxRetries: 0
     ))
     for id in ProviderID.allCases {
@@ -99,7 +99,7 @@ func proxyConfiguration(_ proxy: URL, interval: Duration = .milliseconds(200), r
     configuration.proxy.maxRetries = retries
     configuration.proxy.wireProtocol = .json
     configuration.proxy.healthCheckInterval = interval
-    configuration.proxy.timeouts = Timeouts(connect: .seconds(2), request: .seconds(10), streamIdle: .seconds(10))
+    configuration.proxy.timeouts = Timeouts(connect: .seconds(5), request: .seconds(30), streamIdle: .seconds(30))
     return configuration
 }
 

@@ -53,7 +53,7 @@ struct HealthRouteTests {
                     (response.status, try jsonObject(response.body)["status"] as? String)
                 }
             }
-            try await expectEventually(within: .seconds(5)) { try await proxyStatus() == (.ok, "healthy") }
+            try await expectEventually(within: .seconds(30)) { try await proxyStatus() == (.ok, "healthy") }
             try await client.execute(uri: "/health", method: .get) { response in
                 let body = try jsonObject(response.body)
                 #expect(body["status"] as? String == "ok")
@@ -64,7 +64,7 @@ struct HealthRouteTests {
             }
 
             try await proxy.stop()
-            try await expectEventually(within: .seconds(5)) { try await proxyStatus() == (.serviceUnavailable, "unhealthy") }
+            try await expectEventually(within: .seconds(30)) { try await proxyStatus() == (.serviceUnavailable, "unhealthy") }
             try await client.execute(uri: "/health/proxy", method: .get) { response in
                 let report = try jsonObject(response.body)
                 #expect((report["last_error"] as? String)?.contains("cannot connect to the proxy") == true)
@@ -83,7 +83,7 @@ struct HealthRouteTests {
             }
 
             try await proxy.start()
-            try await expectEventually(within: .seconds(10)) { try await proxyStatus() == (.ok, "healthy") }
+            try await expectEventually(within: .seconds(30)) { try await proxyStatus() == (.ok, "healthy") }
         }
         try await proxy.stop()
     }
@@ -117,7 +117,7 @@ struct HealthRouteTests {
         let proxy = try await startProxy()
         try await withAPI(proxyConfiguration(proxy.baseURL)) { client, api in
             let monitor = try #require(api.service.proxyHealthMonitor)
-            try await expectEventually(within: .seconds(5)) { monitor.status == .healthy }
+            try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"chimera_proxy_health_status{status="healthy"} 1"#))

@@ -50,7 +50,7 @@ func deadProxyURL() async throws -> URL {
 @Suite("Proxy health monitor against a real proxy")
 struct ProxyHealthMonitorTests {
     let interval = Duration.milliseconds(200)
-    let checkTimeout = Duration.seconds(1)
+    let checkTimeout = Duration.seconds(2)
 
     var fastChecks: ProxyHealthMonitor.Configuration {
         ProxyHealthMonitor.Configuration(interval: interval, checkTimeout: checkTimeout, recentChecks: 3, degradedAfterRecentFailures: 2)
@@ -61,15 +61,15 @@ struct ProxyHealthMonitorTests {
         var proxy = try await startProxy()
         let port = proxy.server.port
         let report = try await withRunningMonitor(proxy.baseURL, apiKey: Secret("sk-test-SECRETSECRETSECRET"), configuration: fastChecks, logger: capture.logger) { monitor in
-            try await expectEventually(within: .seconds(5)) { monitor.status == .healthy }
+            try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
             try await proxy.shutdown()
             let stopped = ContinuousClock.now
-            try await expectEventually(within: .seconds(5)) { monitor.status == .unhealthy }
+            try await expectEventually(within: .seconds(30)) { monitor.status == .unhealthy }
             let detection = ContinuousClock.now - stopped
             #expect(detection <= interval + checkTimeout, "took \(detection)")
 
             proxy = try await startProxy(port: port)
-            try await expectEventually(within: .seconds(5)) { monitor.status == .healthy }
+            try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
             try await proxy.shutdown()
             return monitor.report
         }
@@ -102,7 +102,7 @@ struct ProxyHealthMonitorTests {
     @Test func checksRecordTheAdvertisedProtocolsAndTheUpstreamSummary() async throws {
         let proxy = try await startProxy()
         let report = try await withRunningMonitor(proxy.baseURL, configuration: fastChecks) { monitor in
-            try await expectEventually(within: .seconds(5)) { monitor.report.totals.checks >= 3 }
+            try await expectEventually(within: .seconds(30)) { monitor.report.totals.checks >= 3 }
             return monitor.report
         }
         try await proxy.shutdown()
@@ -138,19 +138,19 @@ struct ProxyHealthMonitorTests {
     @Test func fallbackGoesDirectAtOnceWhileTheMonitorSaysUnhealthy() async throws {
         try await withSimulator { simulator in
             let deadURL = try await deadProxyURL()
-            var configuration = proxyConfiguration(deadURL, interval: .seconds(60), retries: 3)
+            var configuration = proxyConfiguration(deadURL, interval: .seconds(60), retries: 5)
             configuration.proxy.fallbackToDirect = true
             configuration.providers = directConfiguration(simulator).providers
             let service = LLMService(configuration: configuration)
             let monitor = try #require(service.proxyHealthMonitor)
             let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
             let running = Task { try await group.run() }
-            try await expectEventually(within: .seconds(5)) { monitor.status == .unhealthy }
+            try await expectEventually(within: .seconds(30)) { monitor.status == .unhealthy }
 
             let started = ContinuousClock.now
             let response = try await service.complete(ChatRequest(provider: .anthropic, model: "claude-sonnet-4-5", messages: [.user("Hi")]))
-            // Three retries of the proxy would take at least 0.375 + 0.75 + 1.5 s.
-            #expect(ContinuousClock.now - started < .seconds(1))
+            // Five retries of the proxy would take at least 0.375 + 0.75 + 1.5 + 3 + 6 s.
+            #expect(ContinuousClock.now - started < .seconds(5))
             #expect(response.route == .directFallback)
             #expect(monitor.report.totals.observedRequests == 0)
 
@@ -163,20 +163,20 @@ struct ProxyHealthMonitorTests {
     @Test func aRequestOnItsWayToAProxyThatJustDiedGoesDirectWithoutWaitingForRetries() async throws {
         try await withSimulator { simulator in
             let proxy = try await startProxy()
-            var configuration = proxyConfiguration(proxy.baseURL, interval: .seconds(60), retries: 3)
+            var configuration = proxyConfiguration(proxy.baseURL, interval: .seconds(60), retries: 5)
             configuration.proxy.fallbackToDirect = true
             configuration.providers = directConfiguration(simulator).providers
             let service = LLMService(configuration: configuration)
             let monitor = try #require(service.proxyHealthMonitor)
             let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
             let running = Task { try await group.run() }
-            try await expectEventually(within: .seconds(5)) { monitor.status == .healthy }
+            try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
             try await proxy.shutdown()
 
             // No check runs for a minute: the request's own refused attempt is what tells the monitor.
             let started = ContinuousClock.now
             let response = try await service.complete(ChatRequest(provider: .gemini, model: "gemini-2.5-flash", messages: [.user("Hi")]))
-            #expect(ContinuousClock.now - started < .seconds(1))
+            #expect(ContinuousClock.now - started < .seconds(5))
             #expect(response.route == .directFallback)
             #expect(monitor.status == .unhealthy)
             #expect(monitor.report.totals.unreachableRequests >= 1)
@@ -190,7 +190,7 @@ struct ProxyHealthMonitorTests {
     @Test func aProxyWithoutProviderHealthIsHealthy() async throws {
         try await withFakeProxy(FakeProxy(providerHealth: nil)) { url, _ in
             let report = try await withRunningMonitor(url, configuration: fastChecks) { monitor in
-                try await expectEventually(within: .seconds(5)) { monitor.report.totals.checks >= 2 }
+                try await expectEventually(within: .seconds(30)) { monitor.report.totals.checks >= 2 }
                 return monitor.report
             }
             #expect(report.status == .healthy)
@@ -204,7 +204,7 @@ struct ProxyHealthMonitorTests {
         let summary = #"{"items":[],"count":3,"unhealthyCount":2,"unhealthyRatio":0.67,"summaryHealth":false}"#
         try await withFakeProxy(FakeProxy(providerHealth: summary)) { url, _ in
             try await withRunningMonitor(url, configuration: fastChecks) { monitor in
-                try await expectEventually(within: .seconds(5)) { monitor.status == .degraded }
+                try await expectEventually(within: .seconds(30)) { monitor.status == .degraded }
                 #expect(monitor.report.reason == "the proxy reports 2 of 3 upstream providers unhealthy")
                 #expect(monitor.report.upstreams == UpstreamSummary(summaryHealth: false, count: 3, unhealthyCount: 2))
             }
@@ -215,11 +215,12 @@ struct ProxyHealthMonitorTests {
         try await withFakeProxy(FakeProxy(providerHealth: nil)) { url, fake in
             let capture = LogCapture()
             try await withRunningMonitor(url, configuration: fastChecks, logger: capture.logger) { monitor in
-                try await expectEventually(within: .seconds(5)) { monitor.status == .healthy }
+                try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
                 fake.healthStatus = 503
                 let failing = ContinuousClock.now
-                try await expectEventually(within: .seconds(5)) { monitor.status == .unhealthy }
-                #expect(ContinuousClock.now - failing <= interval * 3 + checkTimeout)
+                try await expectEventually(within: .seconds(30)) { monitor.status == .unhealthy }
+                // Three failed checks in a row: at most three periods, each with a check.
+                #expect(ContinuousClock.now - failing <= (interval + checkTimeout) * 3)
                 #expect(monitor.report.consecutiveFailures >= 3)
                 #expect(monitor.report.lastError?.contains("HTTP 503") == true)
             }
@@ -232,7 +233,7 @@ struct ProxyHealthMonitorTests {
         try await withFakeProxy(FakeProxy(providerHealth: nil, stallHealth: true)) { url, _ in
             let configuration = ProxyHealthMonitor.Configuration(interval: .seconds(60), checkTimeout: .milliseconds(300))
             try await withRunningMonitor(url, configuration: configuration) { monitor in
-                try await expectEventually(within: .seconds(5)) { monitor.report.totals.checks == 1 }
+                try await expectEventually(within: .seconds(30)) { monitor.report.totals.checks == 1 }
                 #expect(monitor.status == .degraded)
                 #expect(monitor.report.lastError?.contains("did not answer its health check within 0.3s") == true)
             }
@@ -241,16 +242,16 @@ struct ProxyHealthMonitorTests {
 
     @Test func gracefulShutdownStopsTheMonitorAndTheCheckInFlightAtOnce() async throws {
         try await withFakeProxy(FakeProxy(providerHealth: nil, stallHealth: true)) { url, fake in
-            let configuration = ProxyHealthMonitor.Configuration(interval: .seconds(60), checkTimeout: .seconds(30))
+            let configuration = ProxyHealthMonitor.Configuration(interval: .seconds(60), checkTimeout: .seconds(60))
             let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(2), poolSize: 2))
             let monitor = ProxyHealthMonitor(proxy: ProxyConfiguration(serverURL: url), transport: transport, configuration: configuration)
             let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
             let running = Task { try await group.run() }
-            try await expectEventually(within: .seconds(5)) { fake.healthRequests == 1 && monitor.isRunning }
+            try await expectEventually(within: .seconds(30)) { fake.healthRequests == 1 && monitor.isRunning }
             let stopping = ContinuousClock.now
             await group.triggerGracefulShutdown()
             try await running.value
-            #expect(ContinuousClock.now - stopping < .seconds(2))
+            #expect(ContinuousClock.now - stopping < .seconds(10))
             #expect(!monitor.isRunning)
             // The check cut short taught nothing.
             #expect(monitor.report.totals.checks == 0)
