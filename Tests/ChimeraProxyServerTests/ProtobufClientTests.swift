@@ -98,6 +98,24 @@ struct ProtobufClientTests {
         }
     }
 
+    @Test func concurrentFirstRequestsShareOneQuestion() async throws {
+        try await withProxy { proxy in
+            try await withFakeProxy(in: proxy, refusal: 404) { front in
+                try await withService(proxyModeConfiguration(front.baseURL, speaking: .auto)) { service in
+                    try await withThrowingTaskGroup(of: WireProtocol.self) { group in
+                        for index in 0..<12 {
+                            let provider = ProviderID.allCases[index % 6]
+                            group.addTask { try await service.complete(sampleRequest(provider)).wireProtocol }
+                        }
+                        for try await wireProtocol in group { #expect(wireProtocol == .json) }
+                    }
+                }
+                #expect(front.tally.connectCalls["GetCapabilities"] == 1)
+                #expect(front.tally.failedAnswers == 0)
+            }
+        }
+    }
+
     @Test func autoTrustsTheProtocolsOfTheLastHealthCheckWithoutAsking() async throws {
         try await withProxy { proxy in
             try await withFakeProxy(in: proxy, refusal: nil) { front in
@@ -137,14 +155,14 @@ struct ProtobufClientTests {
         try await withProxy { proxy in
             try await withFakeProxy(in: proxy, refusal: nil) { front in
                 var configuration = proxyModeConfiguration(front.baseURL, speaking: .auto)
-                configuration.proxy.healthCheckInterval = .milliseconds(300)
+                configuration.proxy.healthCheckInterval = .seconds(2)
                 try await withService(configuration) { service in
                     #expect(try await service.complete(sampleRequest(.deepseek)).wireProtocol == .protobuf)
                     front.refuse(with: 415)
                     #expect(try await service.complete(sampleRequest(.deepseek)).wireProtocol == .json)
                     front.refuse(with: nil)
                     #expect(try await service.complete(sampleRequest(.deepseek)).wireProtocol == .json)
-                    try await Task.sleep(for: .milliseconds(400))
+                    try await Task.sleep(for: .milliseconds(2_200))
                     #expect(try await service.complete(sampleRequest(.deepseek)).wireProtocol == .protobuf)
                 }
                 #expect(front.tally.connectCalls["GetCapabilities"] == 2)
