@@ -56,6 +56,7 @@ public struct RunningServer: Sendable {
     ///   - host: The address to bind, `127.0.0.1` by default.
     ///   - port: The port to bind; 0 picks a free one.
     ///   - services: Background services to run alongside the server and stop with it.
+    ///   - gracePeriod: How long requests in flight may run on after a shutdown starts.
     ///   - logger: Where the server logs; silent by default, as a library should be.
     /// - Returns: The running server.
     /// - Throws: The error that kept the server from listening, such as an address in use.
@@ -64,6 +65,7 @@ public struct RunningServer: Sendable {
         host: String = "127.0.0.1",
         port: Int = 0,
         services: [any Service] = [],
+        gracePeriod: Duration = .seconds(10),
         logger: Logger = Logger(label: "chimera.server", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningServer where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let counter = ConnectionCounter()
@@ -85,7 +87,11 @@ public struct RunningServer: Sendable {
             },
             logger: logger
         )
-        let serviceGroup = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: logger)
+        // Requests in flight get this long to finish after a shutdown starts; then they are
+        // cancelled, so a stalled upstream cannot hold the process open.
+        groupConfiguration.maximumGracefulShutdownDuration = gracePeriod
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             do {
                 try await serviceGroup.run()
@@ -113,6 +119,7 @@ public struct RunningServer: Sendable {
     ///   - host: The address to bind, `127.0.0.1` by default.
     ///   - port: The port to bind; 0 picks a free one.
     ///   - services: Background services to run alongside the server and stop with it.
+    ///   - gracePeriod: How long requests in flight may run on after a shutdown starts.
     ///   - logger: Where the server logs; silent by default.
     /// - Returns: The running server.
     /// - Throws: The error that kept the server from listening, such as an address in use.
@@ -121,9 +128,10 @@ public struct RunningServer: Sendable {
         host: String = "127.0.0.1",
         port: Int = 0,
         services: [any Service] = [],
+        gracePeriod: Duration = .seconds(10),
         logger: Logger = Logger(label: "chimera.server", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningServer where Builder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-        try await start(responder: router.buildResponder(), host: host, port: port, services: services, logger: logger)
+        try await start(responder: router.buildResponder(), host: host, port: port, services: services, gracePeriod: gracePeriod, logger: logger)
     }
 
     /// Shuts the server down gracefully and returns once it has stopped.
