@@ -5,11 +5,12 @@ public import ServiceLifecycle
 
 /// A Hummingbird 2 server running in the background, listening on a known port.
 ///
-/// ``start(responder:host:port:services:logger:)`` returns once the server accepts
+/// ``start(responder:host:port:services:gracePeriod:logger:)`` returns once the server accepts
 /// connections, so a test or a command can use ``port`` and ``baseURL`` straight away (port 0
 /// picks a free port). The server runs in its own ServiceLifecycle `ServiceGroup` together with
 /// any extra services; ``shutdown()`` shuts that group down gracefully: the server stops
-/// accepting connections, lets requests in flight finish and then returns.
+/// accepting connections, lets requests in flight finish (cancelling those still running after
+/// the grace period) and then returns.
 ///
 /// Two behaviours differ from a plain Hummingbird `Application`:
 /// - accepted and open TCP connections are counted (``connections``), so tests can check that a
@@ -136,8 +137,9 @@ public struct RunningServer: Sendable {
 
     /// Shuts the server down gracefully and returns once it has stopped.
     ///
-    /// The server stops accepting connections, finishes the requests in flight, closes idle
-    /// connections and stops the extra services. Calling it again is harmless.
+    /// The server stops accepting connections, finishes the requests in flight (cancelling those
+    /// still running after the grace period), closes idle connections and stops the extra
+    /// services. Calling it again is harmless.
     ///
     /// - Throws: The error the server or one of its services failed with while running.
     public func shutdown() async throws {

@@ -167,6 +167,9 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
             try await wait(for: SimulatorOptions.stallLimit)
             try abort()
         case .reset:
+            // A client may drop body bytes it has received but not yet consumed when the
+            // connection closes; a short grace makes "k chunks, then the reset" what it sees.
+            try await Task.sleep(for: SimulatorOptions.resetGrace)
             try abort()
         case .inbandError:
             try await emitter.write([dialect.streamError(exchange: exchange)], to: &writer)

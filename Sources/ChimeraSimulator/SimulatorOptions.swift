@@ -19,7 +19,7 @@ import Foundation
 /// | `quota` | a 429 "quota exhausted" that must not be retried |
 /// | `stall` | never answer, until the client leaves (at most 10 minutes) |
 /// | `stall-after=<k>` | stream k text chunks, then stall |
-/// | `reset-after=<k>` | stream k text chunks, then drop the connection; unary: drop it before answering |
+/// | `reset-after=<k>` | stream k text chunks, wait 100 ms so they reach the client, then drop the connection; unary: drop it before answering |
 /// | `malformed` | unary: a 200 body that is not JSON; stream: one chunk of invalid JSON |
 /// | `inband-error` | stream one text chunk, then the protocol's in-band error event |
 /// | `truncate-after=<k>` | stream k text chunks, then end the body cleanly without finish or terminator |
@@ -31,6 +31,8 @@ struct SimulatorOptions: Sendable, Equatable {
     static let maximumWords = 1_000_000
     /// How long `stall` waits for the client to give up before dropping the connection.
     static let stallLimit: Duration = .seconds(600)
+    /// How long `reset-after` lets the chunks already sent reach the client before dropping the connection.
+    static let resetGrace: Duration = .milliseconds(100)
 
     var latency: Duration?
     var words: Int?

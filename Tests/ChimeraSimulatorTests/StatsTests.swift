@@ -105,10 +105,13 @@ struct StatsTests {
 
     @Test func clientLeavingDuringLatencyBeforeTheHeadIsADisconnect() async throws {
         try await withSimulator { simulator in
-            await #expect(throws: (any Error).self) {
-                _ = try await send(ChatCall(.gemini, model: "gemini-2.5-flash@latency=5000"), to: simulator, timeout: .milliseconds(200))
-            }
-            let counted = try await eventually(within: .seconds(3)) { simulator.stats.disconnects == 1 }
+            let request = try ChatCall(.gemini, model: "gemini-2.5-flash@latency=60000").request(to: simulator)
+            let waiting = Task { try await send(request, timeout: .seconds(120)) }
+            let arrived = try await eventually { simulator.stats.totalRequests == 1 }
+            #expect(arrived)
+            waiting.cancel()
+            await #expect(throws: (any Error).self) { try await waiting.value }
+            let counted = try await eventually { simulator.stats.disconnects == 1 }
             #expect(counted)
         }
     }

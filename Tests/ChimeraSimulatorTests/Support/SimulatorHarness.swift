@@ -188,7 +188,7 @@ func isTextChunk(_ wire: Wire, _ event: SSEEvent) throws -> Bool {
 }
 
 /// Polls `condition` until it holds or `timeout` passes.
-func eventually(within timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws -> Bool {
+func eventually(within timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while try !condition() {
         guard ContinuousClock.now < deadline else { return false }
