@@ -176,6 +176,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChimeraReliabilityTests",
+            dependencies: [
+                "ChimeraProxyServer",
+                "ChimeraAPIServer",
+                "ChimeraSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChimeraCLITests",
             dependencies: ["chimera"],
             swiftSettings: swiftSettings

@@ -1,0 +1,76 @@
+import Chimera
+import ChimeraProxyServer
+import Foundation
+import Logging
+
+/// A logger that drops everything.
+let silentLogger = Logger(label: "test.silent") { _ in SwiftLogNoOpLogHandler() }
+
+/// Proxy mode at `proxy` with the given retries and limits; JSON protocol so no probe is needed.
+func proxyMode(
+    _ proxy: URL, retries: Int = 0, fallback: Bool = false,
+    timeouts: Timeouts = Timeouts(connect: .seconds(1), request: .seconds(1), streamIdle: .seconds(1))
+) -> ChimeraConfiguration {
+    var configuration = ChimeraConfiguration(connectionMode: .proxy)
+    configuration.proxy.serverURL = proxy
+    configuration.proxy.maxRetries = retries
+    configuration.proxy.fallbackToDirect = fallback
+    configuration.proxy.wireProtocol = .json
+    configuration.proxy.timeouts = timeouts
+    return configuration
+}
+
+/// Runs `body` with a service, shut down after whatever happens.
+func withService<Result>(_ configuration: ChimeraConfiguration, logger: Logger = silentLogger, _ body: (LLMService) async throws -> Result) async throws -> Result {
+    let service = LLMService(configuration: configuration, logger: logger)
+    do {
+        let result = try await body(service)
+        try await service.shutdown()
+        return result
+    } catch {
+        try await service.shutdown()
+        throw error
+    }
+}
+
+/// Runs `body` with a `chimera proxy` on a free loopback port in front of a simulator; the proxy
+/// itself never retries upstream, so the simulator's counts are exactly what the client sent.
+func withSimulatedProxy<Result>(options: ProxyServer.Options = .init(), logger: Logger = silentLogger, _ body: (RunningProxy) async throws -> Result) async throws -> Result {
+    var configuration = ChimeraConfiguration()
+    configuration.direct.maxRetries = 0
+    configuration.direct.timeouts = Timeouts(connect: .seconds(2), request: .seconds(5), streamIdle: .seconds(5))
+    let proxy = try await RunningProxy.start(configuration: configuration, options: options, port: 0, simulate: true, logger: logger)
+    do {
+        let result = try await body(proxy)
+        try await proxy.shutdown()
+        return result
+    } catch {
+        try await proxy.shutdown()
+        throw error
+    }
+}
+
+/// A short request to `provider`; `model` may carry simulator switches after `@`.
+func request(_ provider: ProviderID, model: String, stream: Bool = false) -> ChatRequest {
+    ChatRequest(provider: provider, model: model, messages: [.user("Hello from the reliability suite")], stream: stream)
+}
+
+/// Runs the request to completion, streaming or not, so both paths end in one outcome.
+func run(_ service: LLMService, _ request: ChatRequest) async throws -> ChatResponse {
+    if request.stream {
+        return try await service.stream(request).collect(id: "s", provider: request.provider, model: request.model)
+    }
+    return try await service.complete(request)
+}
+
+/// Open file descriptors of this process, read from /proc/self/fd.
+func openFileDescriptors() throws -> Int {
+    try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+}
+
+/// Resident memory of this process in KiB, from /proc/self/status.
+func residentKilobytes() throws -> Int {
+    let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+}
