@@ -9,7 +9,7 @@ import Foundation
 ///  "providers": [{"id": "openai", "name": "OpenAI", "configured": true}, …],
 ///  "proxy": {"url": "http://localhost:8080", "status": "healthy", "reason": "…",
 ///            "since": "2026-…Z", "availability": 1, "consecutive_failures": 0,
-///            "protocol": "json", "fallback_to_direct": false}}
+///            "protocol_preference": "json", "protocol": "json", "fallback_to_direct": false}}
 /// ```
 ///
 /// `status` is `ok`, or `degraded` while the proxy is degraded or unhealthy; the process itself
@@ -42,7 +42,8 @@ struct HealthBody: Encodable {
         var since: Date?
         var availability: Double?
         var consecutiveFailures: Int
-        var wireProtocol: WireProtocol
+        var protocolPreference: ProxyProtocolPreference
+        var wireProtocol: WireProtocol?
         var fallbackToDirect: Bool
 
         init(_ report: ProxyHealthReport, fallbackToDirect: Bool) {
@@ -52,6 +53,7 @@ struct HealthBody: Encodable {
             since = report.since
             availability = report.availability
             consecutiveFailures = report.consecutiveFailures
+            protocolPreference = report.protocolPreference
             wireProtocol = report.wireProtocol
             self.fallbackToDirect = fallbackToDirect
         }
@@ -59,6 +61,7 @@ struct HealthBody: Encodable {
         enum CodingKeys: String, CodingKey {
             case url, status, reason, since, availability
             case consecutiveFailures = "consecutive_failures"
+            case protocolPreference = "protocol_preference"
             case wireProtocol = "protocol"
             case fallbackToDirect = "fallback_to_direct"
         }

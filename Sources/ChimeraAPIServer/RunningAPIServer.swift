@@ -21,6 +21,8 @@ public struct RunningAPIServer: Sendable {
     ///   - options: The server's key and limits; the key is normally `CHIMERA_API_KEY`.
     ///   - host: The address to bind; without a key only a loopback address is accepted.
     ///   - port: The port; 0 picks a free one.
+    ///   - gracePeriod: How long requests in flight may run on after ``shutdown()`` starts;
+    ///     then they are cancelled.
     ///   - logger: Where requests, failures and proxy health changes are logged.
     /// - Throws: ``ChimeraError`` of kind `configuration` for a non-loopback address without a
     ///   key; the server's error when it cannot listen.
@@ -29,6 +31,7 @@ public struct RunningAPIServer: Sendable {
         options: APIServer.Options = .init(),
         host: String = "127.0.0.1",
         port: Int = 8000,
+        gracePeriod: Duration = .seconds(30),
         logger: Logger = Logger(label: "chimera.serve", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningAPIServer {
         if options.apiKey == nil && !isLoopback(host) {
@@ -39,7 +42,9 @@ public struct RunningAPIServer: Sendable {
         }
         let api = APIServer(configuration: configuration, options: options, logger: logger)
         do {
-            let server = try await RunningServer.start(router: api.makeRouter(), host: host, port: port, services: api.services, logger: logger)
+            let server = try await RunningServer.start(
+                router: api.makeRouter(), host: host, port: port, services: api.services, gracePeriod: gracePeriod, logger: logger
+            )
             return RunningAPIServer(server: server, api: api)
         } catch {
             try await api.shutdown()
@@ -47,43 +52,19 @@ public struct RunningAPIServer: Sendable {
         }
     }
 
-    /// Stops accepting connections, lets the requests in flight finish for at most
-    /// `gracePeriod`, stops the health monitor, then closes the outbound HTTP client.
+    /// Stops accepting connections, lets the requests in flight finish (cancelling those still
+    /// running when the grace period given to ``start(configuration:options:host:port:gracePeriod:logger:)``
+    /// ends), stops the health monitor, then closes the outbound HTTP client.
     ///
-    /// When the grace period runs out first, closing the client ends the requests still waiting
-    /// on a provider, and this returns without waiting for the server's last connections: the
-    /// process may exit.
-    ///
-    /// - Returns: Whether everything in flight finished within the grace period.
     /// - Throws: The error the server failed with while it ran.
-    @discardableResult
-    public func shutdown(gracePeriod: Duration = .seconds(30)) async throws -> Bool {
-        let server = self.server
-        let stopping = Task { try await server.shutdown() }
-        // Waiting on a task's value cannot be cancelled, so the race is run with unstructured
-        // tasks that report into a stream; whichever reports first decides.
-        let (outcomes, report) = AsyncStream.makeStream(of: Bool.self)
-        Task {
-            _ = await stopping.result
-            report.yield(true)
+    public func shutdown() async throws {
+        do {
+            try await server.shutdown()
+        } catch {
+            try await api.shutdown()
+            throw error
         }
-        let timer = Task {
-            do {
-                try await Task.sleep(for: gracePeriod)
-            } catch {
-                return
-            }
-            report.yield(false)
-        }
-        var finished = false
-        for await outcome in outcomes {
-            finished = outcome
-            break
-        }
-        timer.cancel()
         try await api.shutdown()
-        if finished { try await stopping.value }
-        return finished
     }
 
     /// Whether `host` names only this machine.

@@ -49,7 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
         let options = APIServer.Options(apiKey: configuration.apiKey, maxBodyBytes: maxBodyBytes)
         let server: RunningAPIServer
         do {
-            server = try await RunningAPIServer.start(configuration: configuration, options: options, host: host, port: port, logger: logger)
+            server = try await RunningAPIServer.start(
+                configuration: configuration, options: options, host: host, port: port,
+                gracePeriod: .milliseconds(Int64(shutdownGracePeriod * 1000)), logger: logger
+            )
         } catch {
             printToStandardError("error: \(ChimeraError(describing: error).description)")
             throw ExitCode.failure
@@ -61,10 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Written unbuffered: scripts that start the server wait for this line.
         FileHandle.standardOutput.write(Data("chimera serve listening on \(server.baseURL) (\(mode)\(options.apiKey == nil ? "" : ", bearer key required"))\n".utf8))
         await waitForTerminationSignal()
-        logger.notice("shutting down: no new connections; requests in flight may finish")
-        let finished = try await server.shutdown(gracePeriod: .milliseconds(Int64(shutdownGracePeriod * 1000)))
-        if !finished {
-            logger.warning("requests still in flight after the grace period were cut", metadata: ["grace_period_s": "\(shutdownGracePeriod)"])
-        }
+        logger.notice("shutting down: no new connections; requests in flight may finish", metadata: ["grace_period_s": "\(shutdownGracePeriod)"])
+        try await server.shutdown()
     }
 }

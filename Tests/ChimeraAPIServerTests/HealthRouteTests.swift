@@ -60,6 +60,7 @@ struct HealthRouteTests {
                 let summary = try #require(body["proxy"] as? [String: Any])
                 #expect(summary["status"] as? String == "healthy")
                 #expect(summary["url"] as? String == proxy.baseURL.absoluteString)
+                #expect(summary["protocol_preference"] as? String == "json")
                 #expect(summary["protocol"] as? String == "json")
             }
 

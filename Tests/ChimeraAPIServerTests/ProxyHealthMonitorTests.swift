@@ -112,7 +112,8 @@ struct ProxyHealthMonitorTests {
         #expect(report.upstreams?.count == ProxyProviderIDs.all.count)
         #expect(report.availability == 1)
         #expect(report.consecutiveFailures == 0)
-        #expect(report.wireProtocol == .json)
+        #expect(report.protocolPreference == .auto)
+        #expect(report.wireProtocol == nil)
     }
 
     @Test func aRefusedRequestMarksTheProxyUnhealthyWithoutWaitingForACheck() async throws {

@@ -33,8 +33,8 @@ public final class ProxyHealthMonitor: Service, Sendable {
     public let configuration: Configuration
     /// The proxy's base URL.
     public let proxyURL: URL
-    /// The wire protocol Chimera uses on its hop to the proxy, for the report.
-    public let wireProtocol: WireProtocol
+    /// The protocol Chimera's hop to the proxy is configured to speak (`PROXY_PROTOCOL`), for the report.
+    public let protocolPreference: ProxyProtocolPreference
 
     private let probe: ProxyProbe
     private let logger: Logger
@@ -50,22 +50,21 @@ public final class ProxyHealthMonitor: Service, Sendable {
     /// Creates a monitor; it checks nothing until ``run()`` or ``ping()``.
     ///
     /// - Parameters:
-    ///   - proxy: Where the proxy is, its key, and the check period (`PROXY_HEALTH_CHECK_INTERVAL_SECONDS`).
+    ///   - proxy: Where the proxy is, its key, the protocol preference and the check period
+    ///     (`PROXY_HEALTH_CHECK_INTERVAL_SECONDS`).
     ///   - transport: The shared HTTP transport.
     ///   - configuration: Period, time limit and thresholds; by default those of `proxy`.
-    ///   - wireProtocol: The protocol of Chimera's hop to the proxy, as the report shows it.
     ///   - logger: Where status changes are logged.
     public init(
         proxy: ProxyConfiguration,
         transport: HTTPTransport,
         configuration: Configuration? = nil,
-        wireProtocol: WireProtocol = .json,
         logger: Logger = Logger(label: "chimera.health", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         let configuration = configuration ?? Configuration(proxy: proxy)
         self.configuration = configuration
         self.proxyURL = proxy.serverURL
-        self.wireProtocol = wireProtocol
+        self.protocolPreference = proxy.wireProtocol
         self.probe = ProxyProbe(proxyURL: proxy.serverURL, apiKey: proxy.apiKey, transport: transport, timeout: configuration.checkTimeout)
         var logger = logger
         logger[metadataKey: "proxy_url"] = "\(Redaction.redact(proxy.serverURL.absoluteString))"
@@ -133,7 +132,8 @@ public final class ProxyHealthMonitor: Service, Sendable {
         let ledger = state.withLock { $0.ledger }
         return ProxyHealthReport(
             proxyURL: Redaction.redact(proxyURL.absoluteString),
-            wireProtocol: wireProtocol,
+            protocolPreference: protocolPreference,
+            wireProtocol: WireProtocol(rawValue: protocolPreference.rawValue),
             advertisedProtocols: ledger.protocols,
             status: ledger.status,
             reason: ledger.reason,

@@ -9,8 +9,12 @@ import Foundation
 public struct ProxyHealthReport: Sendable, Hashable, Codable {
     /// The proxy's base URL, credentials masked.
     public var proxyURL: String
-    /// The wire protocol Chimera uses on its hop to the proxy.
-    public var wireProtocol: WireProtocol
+    /// The protocol Chimera's hop to the proxy is configured to speak (`PROXY_PROTOCOL`).
+    public var protocolPreference: ProxyProtocolPreference
+    /// The wire protocol of Chimera's hop to the proxy when the configuration fixes it; `nil`
+    /// with `auto`, where each request speaks protobuf exactly when the proxy offers it (see
+    /// ``advertisedProtocols``) and answers report the protocol they used.
+    public var wireProtocol: WireProtocol?
     /// The protocols the proxy's `/health` advertises (`"protocols"`), or `nil` when it names
     /// none (AIClient-2-API names none and speaks JSON only).
     public var advertisedProtocols: [String]?
@@ -76,6 +80,7 @@ public struct ProxyHealthReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case proxyURL = "proxy_url"
+        case protocolPreference = "protocol_preference"
         case wireProtocol = "protocol"
         case advertisedProtocols = "advertised_protocols"
         case status, reason, since

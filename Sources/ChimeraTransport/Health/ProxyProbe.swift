@@ -141,7 +141,7 @@ public struct ProxyProbe: Sendable {
                          isRetryable: true)
         case .cancelled:
             ChimeraError.cancelled()
-        case .connectionLost, .tooLarge, .other:
+        case .connectionLost, .tooLarge, .poolExhausted, .other:
             ChimeraError(kind: .upstream, message: "the health check of the proxy at \(proxyURL) failed: \(failure.detail)", isRetryable: true)
         }
     }
