@@ -58,7 +58,7 @@ public struct RunningProxy: Sendable {
             return settings.baseURL != nil && (settings.apiKey != nil || id == .cursor)
         }
         let health = UpstreamHealth(configured: configured)
-        let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: upstream.direct.timeouts.connect, poolSize: LLMService.directPoolSize))
+        let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: upstream.direct.timeouts.connect, poolSize: upstreamPoolSize))
         let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
         let proxy = ProxyServer(service: service, options: options, health: health, logger: logger)
         do {
@@ -78,6 +78,11 @@ public struct RunningProxy: Sendable {
         try await service.transport.client.shutdown()
         if let simulator { try await simulator.shutdown() }
     }
+
+    /// Connections the proxy may hold to each upstream host. Every live stream holds one, and a
+    /// request waiting for a free connection fails after the connect timeout, so this bounds the
+    /// concurrent streams per upstream (`chimera bench` ran 1,000 at once).
+    public static let upstreamPoolSize = 4096
 
     /// Whether `host` names only this machine.
     static func isLoopback(_ host: String) -> Bool {

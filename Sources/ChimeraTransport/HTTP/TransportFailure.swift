@@ -18,6 +18,10 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
         case cancelled
         /// A chunk or body broke a size limit.
         case tooLarge
+        /// Every pooled connection stayed busy until the connect timeout: more concurrent requests
+        /// than the pool allows (AsyncHTTPClient bounds the wait for a pooled connection by the
+        /// connect timeout).
+        case poolExhausted
         /// Anything else.
         case other
     }
@@ -43,6 +47,8 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
             reason = .timedOut
         case let error as HTTPClientError:
             switch error {
+            case .getConnectionFromPoolTimeout:
+                reason = .poolExhausted
             case .connectTimeout, .deadlineExceeded, .readTimeout, .writeTimeout:
                 reason = .timedOut
             case .cancelled:
@@ -100,6 +106,9 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
             ChimeraError.cancelled(provider: provider)
         case .tooLarge:
             ChimeraError(kind: .decoding, message: "the answer from \(host) is larger than Chimera accepts", provider: provider)
+        case .poolExhausted:
+            ChimeraError(kind: .timeout, message: "every pooled connection to \(host) stayed busy until the connect timeout", provider: provider,
+                         isRetryable: true, hint: "too many concurrent requests for the connection pool; send fewer at once or raise CHIMERA_CONNECT_TIMEOUT_SECONDS")
         case .other:
             ChimeraError(kind: .upstream, message: "the request to \(host) failed: \(detail)", provider: provider, isRetryable: false)
         }

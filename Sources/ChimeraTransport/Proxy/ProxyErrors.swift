@@ -43,6 +43,9 @@ extension TransportFailure {
             ChimeraError.cancelled(provider: provider)
         case .tooLarge:
             ChimeraError(kind: .decoding, message: "the proxy's answer is larger than Chimera accepts", provider: provider)
+        case .poolExhausted:
+            ChimeraError(kind: .timeout, message: "all PROXY_POOL_SIZE connections to the proxy at \(proxyURL) stayed busy until the connect timeout", provider: provider,
+                         isRetryable: true, hint: "more concurrent requests than the pool allows: raise PROXY_POOL_SIZE (up to 64) or PROXY_CONNECT_TIMEOUT_SECONDS")
         case .other:
             ChimeraError(kind: .proxyUnavailable, message: "the request to the proxy at \(proxyURL) failed: \(detail)", provider: provider, isRetryable: false,
                          hint: ProxyErrors.startProxyHint)
