@@ -73,7 +73,9 @@ struct ProxyModeTests {
 
     @Test func theConnectionPoolIsReused() async throws {
         try await withProxy { proxy in
-            var configuration = proxyModeConfiguration(proxy.baseURL)
+            // Retries on: this test is about connection reuse; a rare slow upstream answer (seen
+            // once in a thousand under load, noted in issue 9) must not fail it.
+            var configuration = proxyModeConfiguration(proxy.baseURL, retries: 2)
             configuration.proxy.poolSize = 4
             try await withService(configuration) { service in
                 for index in 0..<1_000 {
