@@ -65,3 +65,14 @@ def proxy_url():
     process, base = start(["proxy", "--simulate", "--api-key", "test-proxy-key"], "/health")
     yield base
     stop(process)
+
+
+@pytest.fixture(scope="session")
+def serve_url(proxy_url):
+    """`chimera serve` in proxy mode, in front of the simulated `chimera proxy`."""
+    process, base = start(["serve"], "/health", env={
+        "API_CONNECTION_MODE": "proxy", "PROXY_SERVER_URL": proxy_url, "PROXY_API_KEY": "test-proxy-key",
+        "CHIMERA_API_KEY": "test-serve-key",
+    })
+    yield base
+    stop(process)
