@@ -34,7 +34,7 @@ public struct RunningAPIServer: Sendable {
         gracePeriod: Duration = .seconds(30),
         logger: Logger = Logger(label: "chimera.serve", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningAPIServer {
-        if options.apiKey == nil && !isLoopback(host) {
+        if options.apiKey == nil && !LoopbackAddress.contains(host) {
             throw ChimeraError.configuration(
                 "refusing to listen on \(host) without an API key: anyone who can reach it could spend your provider keys",
                 hint: "set CHIMERA_API_KEY (clients then send it as Authorization: Bearer <key>), or bind 127.0.0.1"
@@ -65,10 +65,5 @@ public struct RunningAPIServer: Sendable {
             throw error
         }
         try await api.shutdown()
-    }
-
-    /// Whether `host` names only this machine.
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

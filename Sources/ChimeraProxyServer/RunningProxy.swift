@@ -36,7 +36,7 @@ public struct RunningProxy: Sendable {
         simulate: Bool = false,
         logger: Logger = Logger(label: "chimera.proxy", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningProxy {
-        if options.apiKey == nil && !isLoopback(host) {
+        if options.apiKey == nil && !LoopbackAddress.contains(host) {
             throw ChimeraError.configuration(
                 "refusing to listen on \(host) without an API key: anyone who can reach it could spend your provider keys",
                 hint: "pass --api-key <key> (clients then send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=), or bind 127.0.0.1"
@@ -83,9 +83,4 @@ public struct RunningProxy: Sendable {
     /// request waiting for a free connection fails after the connect timeout, so this bounds the
     /// concurrent streams per upstream (`chimera bench` ran 1,000 at once).
     public static let upstreamPoolSize = 4096
-
-    /// Whether `host` names only this machine.
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
 }
