@@ -55,7 +55,7 @@ public final class LLMService: Sendable {
         let transport = transport ?? HTTPTransport(client: HTTPTransport.makeClient(
             connectTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.connect : configuration.direct.timeouts.connect,
             poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : Self.directPoolSize
-        ))
+        ), limits: configuration.limits)
         self.transport = transport
         self.ownsClient = ownsClient
         let monitor = configuration.connectionMode == .proxy

@@ -87,7 +87,13 @@ extension ProxyServer {
         if streaming {
             var decoder = ConnectEnvelopeDecoder(maximumMessageSize: options.maxBodyBytes)
             decoder.append(body)
-            guard let envelope = try decoder.next(), !envelope.isEndStream else {
+            let envelope: ConnectEnvelope?
+            do {
+                envelope = try decoder.next()
+            } catch {
+                throw ChimeraError.invalidRequest(error.message)
+            }
+            guard let envelope, !envelope.isEndStream else {
                 throw ChimeraError.invalidRequest("the Stream request must be one envelope holding a ChatRequest")
             }
             guard decoder.bufferedByteCount == 0 else {

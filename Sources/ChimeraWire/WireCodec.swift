@@ -119,10 +119,14 @@ public enum WireCodecs {
     }
 
     /// The HTTP status an error is answered with: its own, or one that fits its kind.
+    ///
+    /// A ``ChimeraError/Kind/decoding`` error is an answer from upstream Chimera could not read
+    /// (a server's own inbound bytes fail as ``ChimeraError/Kind/invalidRequest``), so it is a
+    /// 502 like any other upstream failure: a 400 would blame the caller.
     public static func httpStatus(for error: ChimeraError) -> Int {
         if let status = error.status, (400...599).contains(status) { return status }
         switch error.kind {
-        case .invalidRequest, .decoding: return 400
+        case .invalidRequest: return 400
         case .authentication: return 401
         case .rateLimited: return 429
         case .proxyUnavailable: return 502

@@ -23,6 +23,8 @@ struct ConfigurationReport {
             ("CHIMERA_REQUEST_TIMEOUT_SECONDS", configuration.direct.timeouts.request.formattedSeconds),
             ("CHIMERA_STREAM_IDLE_TIMEOUT_SECONDS", configuration.direct.timeouts.streamIdle.formattedSeconds),
             ("CHIMERA_MAX_RETRIES", String(configuration.direct.maxRetries)),
+            ("CHIMERA_MAX_RESPONSE_BYTES", String(configuration.limits.maxBodyBytes)),
+            ("CHIMERA_MAX_STREAM_BYTES", String(configuration.limits.maxStreamBytes)),
             ("CHIMERA_LOG_LEVEL", configuration.logLevel.rawValue),
             ("CHIMERA_API_KEY", configuration.apiKey?.description ?? "(not set)"),
         ]

@@ -155,7 +155,7 @@ struct SecurityTests {
 
     @Test func anUpstreamAnswerOverTheClientsBodyLimitEndsAsAClearError() async throws {
         try await withSimulatedProxy { proxy in
-            let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(2), poolSize: 2), maxBodyBytes: 4 << 10)
+            let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(2), poolSize: 2), limits: ResponseLimits(maxBodyBytes: 4 << 10))
             let service = LLMService(configuration: proxyMode(proxy.baseURL), transport: transport)
             // 2 000 words is well over 4 KiB.
             let error = await #expect(throws: ChimeraError.self) {
@@ -165,6 +165,60 @@ struct SecurityTests {
             try await service.shutdown()
             try await transport.client.shutdown()
         }
+    }
+
+    /// A stream of 5,000 words is about 40 KiB of events (far more in OpenAI's format), so a
+    /// 4 KiB limit ends it early.
+    static let streamLimit = ResponseLimits(maxStreamBytes: 4096)
+    static let longStream = "gpt-4.1@words=5000"
+
+    @Test func theProxyEndsARelayedStreamOverItsStreamLimitWithAClearError() async throws {
+        try await withSimulatedProxy(limits: Self.streamLimit) { proxy in
+            try await withService(proxyMode(proxy.baseURL, timeouts: Timeouts(connect: .seconds(2), request: .seconds(5), streamIdle: .seconds(5)))) { service in
+                for provider in [ProviderID.openai, .anthropic, .gemini] {
+                    let stream = try await service.stream(request(provider, model: Self.longStream, stream: true))
+                    var relayed = 0
+                    let error = await #expect(throws: ChimeraError.self, "\(provider)") {
+                        for try await event in stream {
+                            if case .delta(let text) = event { relayed += text.utf8.count }
+                        }
+                    }
+                    #expect(error?.kind == .upstream, "\(provider): \(String(describing: error))")
+                    #expect(error?.description.contains("CHIMERA_MAX_STREAM_BYTES (4096 bytes)") == true, "\(provider): \(String(describing: error))")
+                    #expect(relayed < 4096, "\(provider) relayed \(relayed) bytes of text past the limit")
+                }
+            }
+        }
+    }
+
+    @Test func serveEndsAStreamOverItsStreamLimitWithAnErrorEvent() async throws {
+        try await withSimulatedProxy { proxy in
+            var configuration = proxyMode(proxy.baseURL, timeouts: Timeouts(connect: .seconds(2), request: .seconds(5), streamIdle: .seconds(5)))
+            configuration.limits = Self.streamLimit
+            let serve = try await RunningAPIServer.start(configuration: configuration, port: 0)
+            do {
+                try await withHTTPClient { client in
+                    let body = #"{"provider":"openai","model":"\#(Self.longStream)","prompt":"Hi","stream":true}"#
+                    let answer = try await exchange(client, serve.baseURL.appending(path: "api/v1/generate"), method: .POST, body: body)
+                    #expect(answer.status == 200)
+                    #expect(answer.body.contains("event: error"))
+                    #expect(answer.body.contains("CHIMERA_MAX_STREAM_BYTES (4096 bytes)"))
+                    #expect(answer.body.utf8.count < 16 << 10, "serve relayed \(answer.body.utf8.count) bytes")
+                }
+            } catch {
+                try await serve.shutdown()
+                throw error
+            }
+            try await serve.shutdown()
+        }
+    }
+
+    @Test func streamLimitsAreReadFromTheEnvironment() throws {
+        let configuration = try ChimeraConfiguration(environment: ["CHIMERA_MAX_STREAM_BYTES": "2048", "CHIMERA_MAX_RESPONSE_BYTES": "4096"])
+        #expect(configuration.limits == ResponseLimits(maxBodyBytes: 4096, maxStreamBytes: 2048))
+        let error = #expect(throws: ChimeraError.self) { try ChimeraConfiguration(environment: ["CHIMERA_MAX_STREAM_BYTES": "12"]) }
+        #expect(error?.description.contains("CHIMERA_MAX_STREAM_BYTES") == true)
+        #expect(error?.description.contains("1024") == true)
     }
 
     @Test func serversBindLoopbackByDefaultAndRefuseAPublicBindWithoutAKey() async throws {

@@ -35,7 +35,7 @@ struct ProtobufConnectErrorTests {
 
     @Test(arguments: [
         (ChimeraError.invalidRequest("model: must not be empty"), ConnectCode.invalidArgument),
-        (ChimeraError.decoding("bad body"), .invalidArgument),
+        (ChimeraError.decoding("bad body"), .internal),
         (ChimeraError(kind: .authentication, message: "bad key", status: 401), .unauthenticated),
         (ChimeraError(kind: .authentication, message: "no access", status: 403), .permissionDenied),
         (ChimeraError(kind: .rateLimited, message: "slow down", status: 429, isRetryable: true), .resourceExhausted),

@@ -3,7 +3,7 @@ import Foundation
 /// Everything Chimera reads from its environment, validated once.
 ///
 /// Build it from the process environment with ``init(environment:)``, or in code with
-/// ``init(connectionMode:proxy:providers:direct:logLevel:apiKey:)``, whose defaults are the
+/// ``init(connectionMode:proxy:providers:direct:limits:logLevel:apiKey:)``, whose defaults are the
 /// documented ones. ``variables`` lists every variable with its default and meaning.
 public struct ChimeraConfiguration: Sendable, Hashable {
     /// Direct or proxy (`API_CONNECTION_MODE`).
@@ -14,6 +14,8 @@ public struct ChimeraConfiguration: Sendable, Hashable {
     public var providers: [ProviderID: ProviderConfiguration]
     /// Time limits and retries of direct calls.
     public var direct: DirectConfiguration
+    /// The most bytes read of one answer, unary or streamed, in either mode.
+    public var limits: ResponseLimits
     /// The log level (`CHIMERA_LOG_LEVEL`).
     public var logLevel: LogLevel
     /// The bearer token `chimera serve` requires, if any (`CHIMERA_API_KEY`).
@@ -25,6 +27,7 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         proxy: ProxyConfiguration = ProxyConfiguration(),
         providers: [ProviderID: ProviderConfiguration] = [:],
         direct: DirectConfiguration = DirectConfiguration(),
+        limits: ResponseLimits = ResponseLimits(),
         logLevel: LogLevel = .info,
         apiKey: Secret? = nil
     ) {
@@ -36,6 +39,7 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         }
         self.providers = all
         self.direct = direct
+        self.limits = limits
         self.logLevel = logLevel
         self.apiKey = apiKey
     }
@@ -90,6 +94,10 @@ public struct ChimeraConfiguration: Sendable, Hashable {
             ),
             maxRetries: reader.integer("CHIMERA_MAX_RETRIES", in: 0...10, default: defaults.direct.maxRetries)
         )
+        let limits = ResponseLimits(
+            maxBodyBytes: reader.integer("CHIMERA_MAX_RESPONSE_BYTES", in: ResponseLimits.accepted, default: defaults.limits.maxBodyBytes),
+            maxStreamBytes: reader.integer("CHIMERA_MAX_STREAM_BYTES", in: ResponseLimits.accepted, default: defaults.limits.maxStreamBytes)
+        )
         let logLevel = reader.choice("CHIMERA_LOG_LEVEL", default: defaults.logLevel)
         let apiKey = reader.secret("CHIMERA_API_KEY")
 
@@ -98,7 +106,7 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         }
         self.init(
             connectionMode: connectionMode, proxy: proxy, providers: providers,
-            direct: direct, logLevel: logLevel, apiKey: apiKey
+            direct: direct, limits: limits, logLevel: logLevel, apiKey: apiKey
         )
     }
 }

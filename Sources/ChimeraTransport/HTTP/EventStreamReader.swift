@@ -21,12 +21,14 @@ enum EventStreamReader {
     ///   - chunks: The body chunks, e.g. `HTTPClientResponse.Body`.
     ///   - decode: Turns the bytes of one chunk into domain events; `finish` at the end of input.
     ///   - idleTimeout: The longest silence allowed between chunks.
+    ///   - maxBytes: The most bytes the whole stream may have; past it the stream fails.
     ///   - classify: Maps a transport failure to the error the reader sees.
     /// - Throws: The first error of the stream, when it comes before any event.
     static func start<Chunks: AsyncSequence & Sendable, Decoder: ChunkDecoder>(
         chunks: Chunks,
         decoder: Decoder,
         idleTimeout: Duration,
+        maxBytes: Int,
         route: Route,
         wireProtocol: WireProtocol,
         classify: @escaping @Sendable (TransportFailure) -> ChimeraError
@@ -35,9 +37,12 @@ enum EventStreamReader {
         let activity = Activity()
         let producer = Task {
             var decoder = decoder
+            var received = 0
             do {
                 reading: for try await chunk in chunks {
                     activity.touch()
+                    received += chunk.readableBytes
+                    guard received <= maxBytes else { throw classify(.streamTooLarge(maxBytes: maxBytes)) }
                     for event in try decoder.decode(chunk) {
                         activity.isWaitingForReader = true
                         await channel.send(event)

@@ -13,13 +13,13 @@ import NIOHTTP1
 public struct HTTPTransport: Sendable {
     /// The shared client; one per process, owned by whoever created it.
     public let client: HTTPClient
-    /// The most bytes a unary response or an error body may have.
-    public var maxBodyBytes: Int
+    /// The most bytes read of a unary answer and of a stream.
+    public var limits: ResponseLimits
 
     /// Wraps a client.
-    public init(client: HTTPClient, maxBodyBytes: Int = 32 << 20) {
+    public init(client: HTTPClient, limits: ResponseLimits = ResponseLimits()) {
         self.client = client
-        self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
     }
 
     /// A client configured for Chimera: no redirects, no connection-establishment retries (so a
@@ -56,7 +56,7 @@ public struct HTTPTransport: Sendable {
     ) async throws(ChimeraError) -> Reply {
         do {
             let response = try await client.execute(request, deadline: .now() + .nanoseconds(Int64(timeout.seconds * 1e9)), logger: logger)
-            let body = try await response.body.collect(upTo: maxBodyBytes)
+            let body = try await response.body.collect(upTo: limits.maxBodyBytes)
             return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: body))
         } catch {
             throw classify(TransportFailure(error, limit: timeout))

@@ -68,8 +68,9 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
             reason = .timedOut
         case is ChannelError:
             reason = .connectionLost
-        case is NIOTooManyBytesError:
+        case let error as NIOTooManyBytesError:
             reason = .tooLarge
+            detail = "the body passed CHIMERA_MAX_RESPONSE_BYTES (\(error.maxBytes.map(String.init) ?? "?") bytes)"
         default:
             let text = String(describing: error).lowercased()
             if text.contains("connection refused") || text.contains("econnrefused") {
@@ -91,6 +92,14 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
 
     public var description: String { detail }
 
+    /// A stream that passed `maxBytes` in all.
+    static func streamTooLarge(maxBytes: Int) -> TransportFailure {
+        TransportFailure(reason: .tooLarge, detail: "the stream passed CHIMERA_MAX_STREAM_BYTES (\(maxBytes) bytes)")
+    }
+
+    /// What to do about an answer over a size limit.
+    static let tooLargeHint = "raise CHIMERA_MAX_RESPONSE_BYTES or CHIMERA_MAX_STREAM_BYTES if answers this long are expected"
+
     /// The error a direct call to `provider` at `host` reports for this failure.
     public func errorForDirectCall(provider: ProviderID, host: String) -> ChimeraError {
         switch reason {
@@ -105,7 +114,8 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
         case .cancelled:
             ChimeraError.cancelled(provider: provider)
         case .tooLarge:
-            ChimeraError(kind: .decoding, message: "the answer from \(host) is larger than Chimera accepts", provider: provider)
+            ChimeraError(kind: .decoding, message: "the answer from \(host) is larger than Chimera accepts: \(detail)", provider: provider,
+                         hint: Self.tooLargeHint)
         case .poolExhausted:
             ChimeraError(kind: .timeout, message: "every pooled connection to \(host) stayed busy until the connect timeout", provider: provider,
                          isRetryable: true, hint: "too many concurrent requests for the connection pool; send fewer at once or raise CHIMERA_CONNECT_TIMEOUT_SECONDS")

@@ -105,6 +105,7 @@ public struct HTTPProvider: LLMProvider {
                 chunks: response.body,
                 decoder: SSEChunkDecoder(codec.makeStreamDecoder(provider: id)),
                 idleTimeout: timeouts.streamIdle,
+                maxBytes: transport.limits.maxStreamBytes,
                 route: route,
                 wireProtocol: .json,
                 classify: classify

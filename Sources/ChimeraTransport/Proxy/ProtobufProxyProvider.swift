@@ -128,6 +128,7 @@ public struct ProtobufProxyProvider: LLMProvider {
                 chunks: response.body,
                 decoder: ProtobufChunkDecoder(ProtobufStreamDecoder(provider: id), annotate: annotate),
                 idleTimeout: timeouts.streamIdle,
+                maxBytes: transport.limits.maxStreamBytes,
                 route: .proxy,
                 wireProtocol: .protobuf,
                 classify: classify

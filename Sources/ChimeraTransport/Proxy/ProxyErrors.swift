@@ -42,7 +42,8 @@ extension TransportFailure {
         case .cancelled:
             ChimeraError.cancelled(provider: provider)
         case .tooLarge:
-            ChimeraError(kind: .decoding, message: "the proxy's answer is larger than Chimera accepts", provider: provider)
+            ChimeraError(kind: .decoding, message: "the answer from the proxy at \(proxyURL) is larger than Chimera accepts: \(detail)", provider: provider,
+                         hint: TransportFailure.tooLargeHint)
         case .poolExhausted:
             ChimeraError(kind: .timeout, message: "all PROXY_POOL_SIZE connections to the proxy at \(proxyURL) stayed busy until the connect timeout", provider: provider,
                          isRetryable: true, hint: "more concurrent requests than the pool allows: raise PROXY_POOL_SIZE (up to 64) or PROXY_CONNECT_TIMEOUT_SECONDS")

@@ -83,7 +83,8 @@ public enum ConnectCode: String, Sendable, Hashable, CaseIterable {
     /// more specific code is `unavailable`, the code Connect clients back off and retry.
     public init(_ error: ChimeraError) {
         switch error.kind {
-        case .invalidRequest, .decoding: self = .invalidArgument
+        case .invalidRequest: self = .invalidArgument
+        case .decoding: self = .internal
         case .authentication: self = error.status == 403 ? .permissionDenied : .unauthenticated
         case .rateLimited: self = .resourceExhausted
         case .proxyUnavailable: self = .unavailable

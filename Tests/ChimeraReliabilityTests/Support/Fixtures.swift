@@ -35,8 +35,11 @@ func withService<Result>(_ configuration: ChimeraConfiguration, logger: Logger =
 
 /// Runs `body` with a `chimera proxy` on a free loopback port in front of a simulator; the proxy
 /// itself never retries upstream, so the simulator's counts are exactly what the client sent.
-func withSimulatedProxy<Result>(options: ProxyServer.Options = .init(), logger: Logger = silentLogger, _ body: (RunningProxy) async throws -> Result) async throws -> Result {
-    var configuration = ChimeraConfiguration()
+func withSimulatedProxy<Result>(
+    options: ProxyServer.Options = .init(), limits: ResponseLimits = .init(), logger: Logger = silentLogger,
+    _ body: (RunningProxy) async throws -> Result
+) async throws -> Result {
+    var configuration = ChimeraConfiguration(limits: limits)
     configuration.direct.maxRetries = 0
     configuration.direct.timeouts = Timeouts(connect: .seconds(2), request: .seconds(5), streamIdle: .seconds(5))
     let proxy = try await RunningProxy.start(configuration: configuration, options: options, port: 0, simulate: true, logger: logger)
