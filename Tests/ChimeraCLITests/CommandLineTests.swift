@@ -6,13 +6,22 @@ struct CommandLineTests {
     static let models = ["openai": "gpt-4.1", "anthropic": "claude-sonnet-4-5", "gemini": "gemini-2.5-flash",
                          "deepseek": "deepseek-chat", "qwen": "qwen-plus", "cursor": "cursor-small"]
 
-    /// `chimera simulate --port 0` prints the exports to use; they are parsed here as a script would.
+    /// Runs `body` while `chimera simulate --port 0` runs, with the environment its exports give.
     private func withSimulate(_ body: ([String: String]) async throws -> Void) async throws {
-        let (process, line) = try CommandRunner.start(["simulate", "--port", "0"])
-        defer {
+        let (process, line) = try await CommandRunner.start(["simulate", "--port", "0"])
+        do {
+            try await withExports(line, body)
+        } catch {
             process.terminate()
-            process.waitUntilExit()
+            try await CommandRunner.waitForExit(process)
+            throw error
         }
+        process.terminate()
+        try await CommandRunner.waitForExit(process)
+    }
+
+    /// `chimera simulate` prints the exports to use; they are parsed here as a script would.
+    private func withExports(_ line: String, _ body: ([String: String]) async throws -> Void) async throws {
         let exports = line.components(separatedBy: "export ").last ?? ""
         var environment: [String: String] = [:]
         for pair in exports.split(separator: " ") {

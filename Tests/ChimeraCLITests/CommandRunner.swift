@@ -26,22 +26,14 @@ struct CommandRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let reading = Task.detached { (out.fileHandleForReading.readDataToEndOfFile(), err.fileHandleForReading.readDataToEndOfFile()) }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.waitUntilExit()
-        let (stdout, stderr) = await reading.value
-        return Output(status: process.terminationStatus, standardOutput: String(decoding: stdout, as: UTF8.self), standardError: String(decoding: stderr, as: UTF8.self))
+        async let stdout = onOwnThread { out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderr = onOwnThread { err.fileHandleForReading.readDataToEndOfFile() }
+        try await waitForExit(process, terminatingAfter: timeout)
+        return Output(status: process.terminationStatus, standardOutput: String(decoding: await stdout, as: UTF8.self), standardError: String(decoding: await stderr, as: UTF8.self))
     }
 
     /// Starts a long-running `chimera` command and waits for its first output line.
-    static func start(_ arguments: [String]) throws -> (process: Process, firstLine: String) {
+    static func start(_ arguments: [String]) async throws -> (process: Process, firstLine: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -50,12 +42,32 @@ struct CommandRunner {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while true {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
+        let line = await onOwnThread {
+            var line = Data()
+            while true {
+                let byte = out.fileHandleForReading.readData(ofLength: 1)
+                if byte.isEmpty || byte == Data("\n".utf8) { break }
+                line.append(byte)
+            }
+            return line
         }
         return (process, String(decoding: line, as: UTF8.self))
+    }
+
+    /// Waits for `process` to exit, terminating it once `timeout` has passed.
+    static func waitForExit(_ process: Process, terminatingAfter timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline { process.terminate() }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Runs blocking work (reading a pipe) on a thread of its own. On one of Swift's cooperative
+    /// threads (two on a 2-core machine) it would stall every other test in the process meanwhile.
+    private static func onOwnThread<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: work()) }
+        }
     }
 }

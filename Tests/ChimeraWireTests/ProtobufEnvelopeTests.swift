@@ -68,12 +68,13 @@ struct ProtobufEnvelopeTests {
         #expect(try Self.decodeEnvelopes(Self.body.map { [$0] }) == Self.envelopes)
     }
 
-    @Test func decoderYieldsTheSameEnvelopesForAThousandRandomChunkings() throws {
+    @Test func decoderYieldsTheSameEnvelopesForAThousandRandomChunkings() async throws {
         var random = SeededGenerator(seed: 0xC0FFEE)
         var envelopes = Self.envelopes
         envelopes.insert(ConnectEnvelope(message: Data(random.bytes(count: 20_000))), at: 3)
         let body = envelopes.flatMap { [UInt8]($0.encoded()) }
         for round in 0..<1_000 {
+            await yieldNowAndThen(round)
             let chunks = random.chunks(of: body, maxChunk: round % 2 == 0 ? 16 : 8_000)
             #expect(try Self.decodeEnvelopes(chunks) == envelopes, "chunking \(round)")
         }
@@ -88,12 +89,13 @@ struct ProtobufEnvelopeTests {
         }
     }
 
-    @Test func streamDecoderYieldsEveryEventForAThousandRandomChunkings() throws {
+    @Test func streamDecoderYieldsEveryEventForAThousandRandomChunkings() async throws {
         // A delta long enough for a two-byte length, short enough for debug builds to parse a thousand times.
         let events = ProtobufSamples.streamEvents + [.delta(String(repeating: "✓ Große ", count: 300))]
         let body = try ProtobufSamples.streamBody(events)
         var random = SeededGenerator(seed: 42)
         for round in 0..<1_000 {
+            await yieldNowAndThen(round)
             let result = ProtobufSamples.decodeStream(random.chunks(of: body, maxChunk: round % 2 == 0 ? 16 : 8_000))
             #expect(result.error == nil && result.events == events, "chunking \(round)")
         }

@@ -9,11 +9,12 @@ import Testing
 struct ProtobufFuzzTests {
     static let rounds = 3_000
 
-    @Test func envelopeDecoderConsumesExactlyTheEnvelopesItReturns() {
+    @Test func envelopeDecoderConsumesExactlyTheEnvelopesItReturns() async {
         var random = SeededGenerator(seed: 0xE57)
         let valid = ProtobufEnvelopeTests.body
         var (complete, refused) = (0, 0)
         for round in 0..<Self.rounds {
+            await yieldNowAndThen(round)
             let input = round % 2 == 0 ? random.bytes(count: Int.random(in: 0...300, using: &random)) : random.mutate(valid)
             var decoder = ConnectEnvelopeDecoder(maximumMessageSize: 1_000)
             var (fed, consumed): ([UInt8], [UInt8]) = ([], [])
@@ -37,11 +38,12 @@ struct ProtobufFuzzTests {
         #expect(complete > 0 && refused > 0)
     }
 
-    @Test func streamDecoderRefusesGarbageWithAClearError() throws {
+    @Test func streamDecoderRefusesGarbageWithAClearError() async throws {
         var random = SeededGenerator(seed: 0x57EA)
         let valid = try ProtobufSamples.streamBody()
         var (complete, refused) = (0, 0)
         for round in 0..<Self.rounds {
+            await yieldNowAndThen(round)
             let input: [UInt8] = switch round % 3 {
             case 0: random.bytes(count: Int.random(in: 0...300, using: &random))
             case 1: random.mutate(valid)
@@ -75,11 +77,12 @@ struct ProtobufFuzzTests {
         return body
     }
 
-    @Test func requestDecoderGivesAValidRequestOrNamesTheProblem() throws {
+    @Test func requestDecoderGivesAValidRequestOrNamesTheProblem() async throws {
         var random = SeededGenerator(seed: 0x2E0)
         let valid = try [UInt8](ProtobufDomainMappingTests.requests[0].protobufData())
         var (read, refused) = (0, 0)
         for round in 0..<Self.rounds {
+            await yieldNowAndThen(round)
             let input = round % 2 == 0 ? random.bytes(count: Int.random(in: 0...200, using: &random)) : random.mutate(valid)
             do {
                 let request = try ChatRequest(protobuf: Data(input))
@@ -94,7 +97,7 @@ struct ProtobufFuzzTests {
         #expect(read > 0 && refused > 0)
     }
 
-    @Test func responseFrameAndErrorDecodersNeverCrash() throws {
+    @Test func responseFrameAndErrorDecodersNeverCrash() async throws {
         var random = SeededGenerator(seed: 0x4E5)
         let response = try [UInt8](ProtobufDomainMappingTests.responses[0].protobufData())
         let errorBytes = try [UInt8](Chimera_Proxy_V1_Error(ProtobufSamples.fullError).protobufData())
@@ -102,6 +105,7 @@ struct ProtobufFuzzTests {
             ModelInfo(id: "gpt-4.1", provider: .openai, displayName: "GPT"),
         ]).protobufData())
         for round in 0..<Self.rounds {
+            await yieldNowAndThen(round)
             let noise = round % 2 == 0
             do {
                 let decoded = try ChatResponse(protobuf: Data(noise ? random.bytes(count: Int.random(in: 0...120, using: &random)) : random.mutate(response)))
@@ -131,12 +135,13 @@ struct ProtobufFuzzTests {
         }
     }
 
-    @Test func connectErrorReadersNeverCrash() throws {
+    @Test func connectErrorReadersNeverCrash() async throws {
         var random = SeededGenerator(seed: 0x15_0)
         let validError = [UInt8](ConnectError(ProtobufSamples.fullError).jsonData())
         let validEnd = [UInt8](ConnectEnvelope.endStream(error: ProtobufSamples.fullError).payload)
         var (read, refused) = (0, 0)
         for round in 0..<Self.rounds {
+            await yieldNowAndThen(round)
             let input: [UInt8] = switch round % 3 {
             case 0: random.bytes(count: Int.random(in: 0...100, using: &random))
             case 1: random.mutate(validError)

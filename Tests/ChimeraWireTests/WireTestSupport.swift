@@ -112,3 +112,10 @@ extension ProtocolFamily {
         }
     }
 }
+
+/// Lets other tests run every few rounds of a long loop: property tests burn CPU for seconds,
+/// and Swift's cooperative pool has only as many threads as cores (two here), which the network
+/// tests running beside them need for their time limits to mean anything.
+func yieldNowAndThen(_ round: Int) async {
+    if round.isMultiple(of: 32) { await Task.yield() }
+}
