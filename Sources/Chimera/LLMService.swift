@@ -52,10 +52,11 @@ public final class LLMService: Sendable {
     ) {
         self.configuration = configuration
         let ownsClient = transport == nil
-        let transport = transport ?? HTTPTransport(client: HTTPTransport.makeClient(
+        let transport = transport ?? HTTPTransport(
             connectTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.connect : configuration.direct.timeouts.connect,
-            poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : Self.directPoolSize
-        ), limits: configuration.limits)
+            poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : Self.directPoolSize,
+            limits: configuration.limits
+        )
         self.transport = transport
         self.ownsClient = ownsClient
         let monitor = configuration.connectionMode == .proxy

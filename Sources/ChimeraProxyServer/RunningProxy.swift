@@ -58,7 +58,7 @@ public struct RunningProxy: Sendable {
             return settings.baseURL != nil && (settings.apiKey != nil || id == .cursor)
         }
         let health = UpstreamHealth(configured: configured)
-        let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: upstream.direct.timeouts.connect, poolSize: upstreamPoolSize), limits: upstream.limits)
+        let transport = HTTPTransport(connectTimeout: upstream.direct.timeouts.connect, poolSize: upstreamPoolSize, limits: upstream.limits)
         let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
         let proxy = ProxyServer(service: service, options: options, health: health, logger: logger)
         do {

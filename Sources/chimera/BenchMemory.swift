@@ -90,7 +90,7 @@ enum BenchMemory {
         poolSize: Int,
         _ body: (BenchProxyProcess, LLMService) async throws -> Result
     ) async throws -> Result {
-        let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(10), poolSize: poolSize))
+        let transport = HTTPTransport(connectTimeout: .seconds(10), poolSize: poolSize)
         let child: BenchProxyProcess
         do {
             child = try await BenchProxyProcess.launch(transport: transport)

@@ -41,7 +41,7 @@ struct HealthCommand: AsyncParsableCommand {
         var proxy = try loadConfiguration().proxy
         if let url, let parsed = URL(string: url) { proxy.serverURL = parsed }
         let limit = Duration.milliseconds(Int64(timeout * 1000))
-        let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: limit, poolSize: 1))
+        let transport = HTTPTransport(connectTimeout: limit, poolSize: 1)
         let monitor = ProxyHealthMonitor(
             proxy: proxy,
             transport: transport,

@@ -19,7 +19,7 @@ func withRunningMonitor<Result>(
     logger: Logger = silentLogger,
     _ body: (ProxyHealthMonitor) async throws -> Result
 ) async throws -> Result {
-    let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(2), poolSize: 2))
+    let transport = HTTPTransport(connectTimeout: .seconds(2), poolSize: 2)
     var proxy = ProxyConfiguration(serverURL: proxyURL)
     proxy.apiKey = apiKey
     let monitor = ProxyHealthMonitor(proxy: proxy, transport: transport, configuration: configuration, logger: logger)
@@ -249,7 +249,7 @@ struct ProxyHealthMonitorTests {
     @Test func gracefulShutdownStopsTheMonitorAndTheCheckInFlightAtOnce() async throws {
         try await withFakeProxy(FakeProxy(providerHealth: nil, stallHealth: true)) { url, fake in
             let configuration = ProxyHealthMonitor.Configuration(interval: .seconds(60), checkTimeout: .seconds(60))
-            let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(2), poolSize: 2))
+            let transport = HTTPTransport(connectTimeout: .seconds(2), poolSize: 2)
             let monitor = ProxyHealthMonitor(proxy: ProxyConfiguration(serverURL: url), transport: transport, configuration: configuration)
             let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
             let running = Task { try await group.run() }

@@ -51,7 +51,7 @@ func proxyClient(_ proxy: RunningProxy, speaking family: ProviderID, upstream: P
 
 /// Runs `body` with a shared HTTP transport, shut down after.
 func withTransport<Result>(_ body: (HTTPTransport) async throws -> Result) async throws -> Result {
-    let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(2), poolSize: 8))
+    let transport = HTTPTransport(connectTimeout: .seconds(2), poolSize: 8)
     do {
         let result = try await body(transport)
         try await transport.client.shutdown()

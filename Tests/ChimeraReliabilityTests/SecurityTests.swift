@@ -155,7 +155,7 @@ struct SecurityTests {
 
     @Test func anUpstreamAnswerOverTheClientsBodyLimitEndsAsAClearError() async throws {
         try await withSimulatedProxy { proxy in
-            let transport = HTTPTransport(client: HTTPTransport.makeClient(connectTimeout: .seconds(2), poolSize: 2), limits: ResponseLimits(maxBodyBytes: 4 << 10))
+            let transport = HTTPTransport(connectTimeout: .seconds(2), poolSize: 2, limits: ResponseLimits(maxBodyBytes: 4 << 10))
             let service = LLMService(configuration: proxyMode(proxy.baseURL), transport: transport)
             // 2 000 words is well over 4 KiB.
             let error = await #expect(throws: ChimeraError.self) {

@@ -18,21 +18,23 @@ enum EventStreamReader {
     /// that fails before it delivered anything can still be retried by the caller.
     ///
     /// - Parameters:
-    ///   - chunks: The body chunks, e.g. `HTTPClientResponse.Body`.
-    ///   - decode: Turns the bytes of one chunk into domain events; `finish` at the end of input.
+    ///   - opened: The response whose body streams; its pooled connection is given back when the
+    ///     stream ends, fails or is dropped.
+    ///   - decoder: Turns the bytes of one chunk into domain events; `finish` at the end of input.
     ///   - idleTimeout: The longest silence allowed between chunks.
     ///   - maxBytes: The most bytes the whole stream may have; past it the stream fails.
     ///   - classify: Maps a transport failure to the error the reader sees.
     /// - Throws: The first error of the stream, when it comes before any event.
-    static func start<Chunks: AsyncSequence & Sendable, Decoder: ChunkDecoder>(
-        chunks: Chunks,
+    static func start<Decoder: ChunkDecoder>(
+        _ opened: HTTPTransport.OpenResponse,
         decoder: Decoder,
         idleTimeout: Duration,
         maxBytes: Int,
         route: Route,
         wireProtocol: WireProtocol,
         classify: @escaping @Sendable (TransportFailure) -> ChimeraError
-    ) async throws(ChimeraError) -> ChatStream where Chunks.Element == ByteBuffer {
+    ) async throws(ChimeraError) -> ChatStream {
+        let chunks = opened.response.body
         let channel = AsyncThrowingChannel<ChatStreamEvent, any Error>()
         let activity = Activity()
         let producer = Task {
@@ -75,7 +77,7 @@ enum EventStreamReader {
                 }
             }
         }
-        let lifetime = Lifetime(producer: producer, watchdog: watchdog)
+        let lifetime = Lifetime(producer: producer, watchdog: watchdog, permit: opened.permit)
         var iterator = channel.makeAsyncIterator()
         let first: ChatStreamEvent?
         do {
@@ -111,17 +113,21 @@ enum EventStreamReader {
         }
     }
 
-    /// Cancels the producer and the watchdog when the last reader lets go of the stream.
+    /// Cancels the producer and the watchdog, and gives the pooled connection back, when the
+    /// stream ends or the last reader lets go of it.
     private final class Lifetime: Sendable {
         let producer: Task<Void, Never>
         let watchdog: Task<Void, Never>
-        init(producer: Task<Void, Never>, watchdog: Task<Void, Never>) {
+        let permit: ConnectionPermit?
+        init(producer: Task<Void, Never>, watchdog: Task<Void, Never>, permit: ConnectionPermit?) {
             self.producer = producer
             self.watchdog = watchdog
+            self.permit = permit
         }
         func end() {
             producer.cancel()
             watchdog.cancel()
+            permit?.release()
         }
         deinit { end() }
     }

@@ -9,30 +9,41 @@ import NIOHTTP1
 /// Sends HTTP requests for providers over one shared `HTTPClient`, with Chimera's time limits,
 /// and turns every transport failure into a ``ChimeraError``.
 ///
+/// Requests wait for one of the pool's connections in ``ConnectionPermits``, each up to its own
+/// time limit. The client keeps one connection per host beyond the pool for control requests
+/// (health checks, protocol probes), so a pool busy with long streams does not make a healthy
+/// proxy look down.
+///
 /// Policy (retries, fallback) lives in the callers; this type only does the I/O.
 public struct HTTPTransport: Sendable {
-    /// The shared client; one per process, owned by whoever created it.
+    /// The shared client; one per process, owned by whoever created the transport.
     public let client: HTTPClient
     /// The most bytes read of a unary answer and of a stream.
     public var limits: ResponseLimits
+    private let permits: ConnectionPermits
 
-    /// Wraps a client.
-    public init(client: HTTPClient, limits: ResponseLimits = ResponseLimits()) {
-        self.client = client
-        self.limits = limits
-    }
-
-    /// A client configured for Chimera: no redirects, no connection-establishment retries (so a
-    /// refused connection fails at once and Chimera's own retry policy decides), the given connect
-    /// timeout and pool size.
-    public static func makeClient(connectTimeout: Duration, poolSize: Int) -> HTTPClient {
+    /// Creates a transport and its client: no redirects, no connection-establishment retries (so
+    /// a refused connection fails at once and Chimera's own retry policy decides), the given
+    /// connect timeout, and `poolSize` concurrent requests per host.
+    public init(connectTimeout: Duration, poolSize: Int, limits: ResponseLimits = ResponseLimits()) {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.seconds * 1e9))
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize + 1  // + the control connection
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.limits = limits
+        self.permits = ConnectionPermits(limit: poolSize)
+    }
+
+    /// Which requests wait for a pooled connection.
+    public enum Lane: Sendable {
+        /// Calls to providers: they wait for one of the pool's connections.
+        case pooled
+        /// Short control requests (health checks, probes): they skip the wait and use the
+        /// connection kept outside the pool.
+        case control
     }
 
     /// A complete answer: status, headers and the whole body.
@@ -45,17 +56,23 @@ public struct HTTPTransport: Sendable {
         public var body: Data
     }
 
-    /// Sends a request and reads the whole answer within `timeout`.
+    /// Sends a request and reads the whole answer within `timeout`, the wait for a pooled
+    /// connection included.
     ///
     /// - Throws: ``ChimeraError`` from `classify` for transport failures.
     public func send(
         _ request: HTTPClientRequest,
         timeout: Duration,
+        lane: Lane = .pooled,
         logger: Logger,
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> Reply {
+        let deadline = ContinuousClock.now + timeout
         do {
-            let response = try await client.execute(request, deadline: .now() + .nanoseconds(Int64(timeout.seconds * 1e9)), logger: logger)
+            let permit = try await admit(request, lane: lane, until: deadline)
+            defer { permit?.release() }
+            let remaining = deadline - .now
+            let response = try await client.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
             let body = try await response.body.collect(upTo: limits.maxBodyBytes)
             return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: body))
         } catch {
@@ -63,8 +80,17 @@ public struct HTTPTransport: Sendable {
         }
     }
 
-    /// Sends a request and returns as soon as the response head arrives (within `headTimeout`);
-    /// the body is read by the caller as it streams.
+    /// A response whose body is still to be read, and the pooled connection it holds until the
+    /// body is done.
+    public struct OpenResponse: Sendable {
+        /// Status, headers and the body as it streams.
+        public let response: HTTPClientResponse
+        /// Given back when the body has been read (``EventStreamReader``) or dropped.
+        let permit: ConnectionPermit?
+    }
+
+    /// Sends a request and returns as soon as the response head arrives (within `headTimeout`,
+    /// the wait for a pooled connection included); the body is read by the caller as it streams.
     ///
     /// - Throws: ``ChimeraError`` from `classify` for transport failures.
     public func open(
@@ -72,15 +98,17 @@ public struct HTTPTransport: Sendable {
         headTimeout: Duration,
         logger: Logger,
         classify: @Sendable (TransportFailure) -> ChimeraError
-    ) async throws(ChimeraError) -> HTTPClientResponse {
+    ) async throws(ChimeraError) -> OpenResponse {
         let client = self.client
+        let deadline = ContinuousClock.now + headTimeout
         do {
+            let permit = try await admit(request, lane: .pooled, until: deadline)
             // The deadline of `execute` would also cut the body, so the wait for the head is raced
             // against a timer instead; the body then has only the idle limit.
-            return try await withThrowingTaskGroup(of: HTTPClientResponse?.self) { group in
+            let response = try await withThrowingTaskGroup(of: HTTPClientResponse?.self) { group in
                 group.addTask { try await client.execute(request, deadline: .distantFuture, logger: logger) }
                 group.addTask {
-                    try await Task.sleep(for: headTimeout)
+                    try await Task.sleep(until: deadline)
                     return nil
                 }
                 defer { group.cancelAll() }
@@ -89,15 +117,31 @@ public struct HTTPTransport: Sendable {
                 }
                 return response
             }
+            return OpenResponse(response: response, permit: permit)
         } catch {
             throw classify(TransportFailure(error, limit: headTimeout))
         }
     }
 
-    /// Reads the rest of an error response's body, bounded, for the error report.
-    public func errorBody(of response: HTTPClientResponse) async -> Data {
+    /// Waits for a pooled connection, unless the request is a control request.
+    private func admit(_ request: HTTPClientRequest, lane: Lane, until deadline: ContinuousClock.Instant) async throws -> ConnectionPermit? {
+        guard lane == .pooled else { return nil }
+        return try await permits.acquire(host: Self.origin(of: request.url), until: deadline)
+    }
+
+    /// `scheme://host:port` of a URL: what AsyncHTTPClient keeps one pool for.
+    static func origin(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        return String(url[..<(rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? url.endIndex)])
+    }
+
+    /// Reads the rest of an error response's body, bounded, for the error report, and gives the
+    /// connection back.
+    public func errorBody(of opened: OpenResponse) async -> Data {
+        defer { opened.permit?.release() }
         do {
-            return Data(buffer: try await response.body.collect(upTo: 64 << 10))
+            return Data(buffer: try await opened.response.body.collect(upTo: 64 << 10))
         } catch {
             // The status already says what failed; a body that cannot be read adds nothing.
             return Data()

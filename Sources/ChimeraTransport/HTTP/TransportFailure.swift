@@ -18,9 +18,8 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
         case cancelled
         /// A chunk or body broke a size limit.
         case tooLarge
-        /// Every pooled connection stayed busy until the connect timeout: more concurrent requests
-        /// than the pool allows (AsyncHTTPClient bounds the wait for a pooled connection by the
-        /// connect timeout).
+        /// Every pooled connection stayed busy for the request's whole time limit: more
+        /// concurrent requests than the pool allows, for longer than they are willing to wait.
         case poolExhausted
         /// Anything else.
         case other
@@ -45,6 +44,8 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
             reason = .cancelled
         case is Timeout:
             reason = .timedOut
+        case is ConnectionPermits.WaitTimeout:
+            reason = .poolExhausted
         case let error as HTTPClientError:
             switch error {
             case .getConnectionFromPoolTimeout:
@@ -117,8 +118,8 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
             ChimeraError(kind: .decoding, message: "the answer from \(host) is larger than Chimera accepts: \(detail)", provider: provider,
                          hint: Self.tooLargeHint)
         case .poolExhausted:
-            ChimeraError(kind: .timeout, message: "every pooled connection to \(host) stayed busy until the connect timeout", provider: provider,
-                         isRetryable: true, hint: "too many concurrent requests for the connection pool; send fewer at once or raise CHIMERA_CONNECT_TIMEOUT_SECONDS")
+            ChimeraError(kind: .timeout, message: "every pooled connection to \(host) stayed busy for \(limit?.formattedSeconds ?? "the time limit")", provider: provider,
+                         isRetryable: true, hint: "more concurrent requests than the pool allows: send fewer at once or raise CHIMERA_REQUEST_TIMEOUT_SECONDS")
         case .other:
             ChimeraError(kind: .upstream, message: "the request to \(host) failed: \(detail)", provider: provider, isRetryable: false)
         }

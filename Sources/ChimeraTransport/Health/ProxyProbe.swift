@@ -65,7 +65,7 @@ public struct ProxyProbe: Sendable {
         let shownURL = Redaction.redact(proxyURL.absoluteString)
         let reply: HTTPTransport.Reply
         do {
-            reply = try await transport.send(request(path: "health"), timeout: timeout, logger: logger) { failure in
+            reply = try await transport.send(request(path: "health"), timeout: timeout, lane: .control, logger: logger) { failure in
                 Self.error(for: failure, proxyURL: shownURL)
             }
         } catch {
@@ -93,7 +93,7 @@ public struct ProxyProbe: Sendable {
     private func upstreams(logger: Logger) async -> UpstreamSummary? {
         let shownURL = Redaction.redact(proxyURL.absoluteString)
         do {
-            let reply = try await transport.send(request(path: "provider_health"), timeout: timeout, logger: logger) { failure in
+            let reply = try await transport.send(request(path: "provider_health"), timeout: timeout, lane: .control, logger: logger) { failure in
                 Self.error(for: failure, proxyURL: shownURL)
             }
             guard reply.status == 200 else {

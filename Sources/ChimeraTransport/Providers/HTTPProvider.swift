@@ -96,13 +96,14 @@ public struct HTTPProvider: LLMProvider {
         headers.append((name: "accept", value: "text/event-stream"))
         let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: true), method: .POST, headers: headers, body: body)
         return try await attempts.run(model: request.model) { () throws(ChimeraError) in
-            let response = try await transport.open(httpRequest, headTimeout: timeouts.request, logger: logger, classify: classify)
+            let opened = try await transport.open(httpRequest, headTimeout: timeouts.request, logger: logger, classify: classify)
+            let response = opened.response
             guard (200..<300).contains(Int(response.status.code)) else {
-                let errorBody = await transport.errorBody(of: response)
+                let errorBody = await transport.errorBody(of: opened)
                 throw annotate(codec.decodeError(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: errorBody, provider: id))
             }
             return try await EventStreamReader.start(
-                chunks: response.body,
+                opened,
                 decoder: SSEChunkDecoder(codec.makeStreamDecoder(provider: id)),
                 idleTimeout: timeouts.streamIdle,
                 maxBytes: transport.limits.maxStreamBytes,

@@ -159,7 +159,7 @@ public final class NegotiatedProxyProtocol: Sendable {
         if let apiKey { request.headers.add(name: "authorization", value: "Bearer \(apiKey.value)") }
         let reply: HTTPTransport.Reply
         do {
-            reply = try await transport.send(request, timeout: probeTimeout, logger: logger) { failure in
+            reply = try await transport.send(request, timeout: probeTimeout, lane: .control, logger: logger) { failure in
                 ChimeraError(kind: .proxyUnavailable, message: "GetCapabilities failed: \(failure.detail)")
             }
         } catch {

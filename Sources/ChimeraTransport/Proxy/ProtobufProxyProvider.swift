@@ -118,14 +118,14 @@ public struct ProtobufProxyProvider: LLMProvider {
         let envelope = ConnectEnvelope(message: try outbound.protobufData())
         let httpRequest = connectRequest(.stream, body: envelope.encoded())
         return try await attempts.run(model: request.model) { () throws(ChimeraError) in
-            let response = try await transport.open(httpRequest, headTimeout: timeouts.request, logger: logger, classify: classify)
-            let headers = response.headers.map { (name: $0.name, value: $0.value) }
-            let status = Int(response.status.code)
+            let opened = try await transport.open(httpRequest, headTimeout: timeouts.request, logger: logger, classify: classify)
+            let headers = opened.response.headers.map { (name: $0.name, value: $0.value) }
+            let status = Int(opened.response.status.code)
             if status != 200 || Self.contentType(of: headers) != ProxyProcedure.stream.contentType {
-                try check(status: status, headers: headers, body: await transport.errorBody(of: response), of: .stream)
+                try check(status: status, headers: headers, body: await transport.errorBody(of: opened), of: .stream)
             }
             return try await EventStreamReader.start(
-                chunks: response.body,
+                opened,
                 decoder: ProtobufChunkDecoder(ProtobufStreamDecoder(provider: id), annotate: annotate),
                 idleTimeout: timeouts.streamIdle,
                 maxBytes: transport.limits.maxStreamBytes,

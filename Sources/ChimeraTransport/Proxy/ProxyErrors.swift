@@ -45,8 +45,8 @@ extension TransportFailure {
             ChimeraError(kind: .decoding, message: "the answer from the proxy at \(proxyURL) is larger than Chimera accepts: \(detail)", provider: provider,
                          hint: TransportFailure.tooLargeHint)
         case .poolExhausted:
-            ChimeraError(kind: .timeout, message: "all PROXY_POOL_SIZE connections to the proxy at \(proxyURL) stayed busy until the connect timeout", provider: provider,
-                         isRetryable: true, hint: "more concurrent requests than the pool allows: raise PROXY_POOL_SIZE (up to 64) or PROXY_CONNECT_TIMEOUT_SECONDS")
+            ChimeraError(kind: .timeout, message: "all PROXY_POOL_SIZE connections to the proxy at \(proxyURL) stayed busy for \(limit?.formattedSeconds ?? "the time limit")", provider: provider,
+                         isRetryable: true, hint: "more concurrent requests than the pool allows: raise PROXY_POOL_SIZE (up to 64) or send fewer at once")
         case .other:
             ChimeraError(kind: .proxyUnavailable, message: "the request to the proxy at \(proxyURL) failed: \(detail)", provider: provider, isRetryable: false,
                          hint: ProxyErrors.startProxyHint)
