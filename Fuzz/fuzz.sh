@@ -49,7 +49,8 @@ for target in "${targets[@]}"; do
         -L "$out/modules" -lChimeraWire -lChimeraCore -lSwiftProtobuf
     mkdir -p "$out/corpus/$target"
     echo "running $target for ${seconds}s"
-    if ! "$out/bin/$target" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
+    # Swift's own backtracer would catch a crash before libFuzzer could save the input.
+    if ! SWIFT_BACKTRACE=enable=no "$out/bin/$target" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$out/crashes/$target-" -print_final_stats=1 \
         "$out/corpus/$target" "$root/Fuzz/Corpus/$target" 2>"$out/$target.log"; then
         echo "$target FOUND A FAILURE: see $out/$target.log and $out/crashes" >&2

@@ -189,6 +189,22 @@ struct ProtobufDomainMappingTests {
         #expect(ChimeraError(message, fallbackKind: .rateLimited).kind == .rateLimited)
     }
 
+    @Test func errorWithoutAMessageStillSaysWhatHappened() {
+        var message = Chimera_Proxy_V1_Error()
+        message.kind = "rate_limited"
+        #expect(ChimeraError(message).message == "the proxy reported a rate_limited error without a message")
+    }
+
+    /// Found by `Fuzz/fuzz.sh` (ProtobufFuzz, 26 Nov 2026): an error frame whose `Error` has no
+    /// message made the stream decoder throw an error with an empty message.
+    @Test func fuzzFoundErrorFrameWithoutAMessageEndsTheStreamWithAReadableError() throws {
+        let input = try #require(Data(base64Encoded: "AwUAAAAADAoKU2ltdWxhdGVkIAAAAAAwMDAwMDAwMDAgICIAICYgcnVvZXOBgIDwcmNlX2U/eO3t7e0AMDAwMDAwMDAwT3BlL2HWaSGNdHR0dHR0dO3t7e3t7e3t7e3t7e3t7SAgNDgSBm//////////AQ=="))
+        // The fuzz target's first two bytes pick the operation (the stream decoder) and the chunking.
+        let result = ProtobufSamples.decodeStream([Array(input.dropFirst(2))], provider: .openai)
+        let error = try #require(result.error)
+        #expect(error.message.hasSuffix("error without a message"), "\(error)")
+    }
+
     @Test func errorArrivingWithASecretIsRedacted() {
         var message = Chimera_Proxy_V1_Error(ProtobufSamples.fullError)
         message.message = "rejected key sk-SENTINEL1234567890"

@@ -28,15 +28,17 @@ extension ChimeraError {
     ///
     /// Empty strings and zero numbers are read as absent. Text passes through ``Redaction`` again
     /// (a peer may be careless), and a provider this version does not know is dropped rather
-    /// than failing the whole error.
+    /// than failing the whole error. An error sent without a message gets one that says so,
+    /// since a caller must always have something to read.
     ///
     /// - Parameters:
     ///   - message: The error as sent.
     ///   - fallbackKind: The kind to use when `message.kind` names one this version does not know.
     public init(_ message: Chimera_Proxy_V1_Error, fallbackKind: Kind = .upstream) {
+        let kind = Kind(name: message.kind) ?? fallbackKind
         self.init(
-            kind: Kind(name: message.kind) ?? fallbackKind,
-            message: message.message,
+            kind: kind,
+            message: message.message.isEmpty ? "the proxy reported a \(kind) error without a message" : message.message,
             provider: ProviderID(rawValue: message.provider),
             status: message.status > 0 ? Int(message.status) : nil,
             upstreamMessage: message.upstreamMessage.isEmpty ? nil : message.upstreamMessage,
