@@ -70,7 +70,7 @@ struct CommandLineTests {
         #expect(!valid.standardOutput.contains(sentinel))
         let invalid = try await CommandRunner.run(["config", "check"], environment: ["PROXY_POOL_SIZE": "0", "PROXY_PROTOCOL": "grpc"])
         #expect(invalid.status != 0)
-        #expect(invalid.standardError.contains(#"PROXY_POOL_SIZE="0": accepted: an integer from 1 to 64"#))
+        #expect(invalid.standardError.contains(#"PROXY_POOL_SIZE="0": accepted: an integer from 1 to 1024"#))
         #expect(invalid.standardError.contains(#"PROXY_PROTOCOL="grpc": accepted: auto, json, protobuf"#))
     }
 

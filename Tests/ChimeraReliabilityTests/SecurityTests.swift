@@ -213,14 +213,6 @@ struct SecurityTests {
         }
     }
 
-    @Test func streamLimitsAreReadFromTheEnvironment() throws {
-        let configuration = try ChimeraConfiguration(environment: ["CHIMERA_MAX_STREAM_BYTES": "2048", "CHIMERA_MAX_RESPONSE_BYTES": "4096"])
-        #expect(configuration.limits == ResponseLimits(maxBodyBytes: 4096, maxStreamBytes: 2048))
-        let error = #expect(throws: ChimeraError.self) { try ChimeraConfiguration(environment: ["CHIMERA_MAX_STREAM_BYTES": "12"]) }
-        #expect(error?.description.contains("CHIMERA_MAX_STREAM_BYTES") == true)
-        #expect(error?.description.contains("1024") == true)
-    }
-
     @Test func serversBindLoopbackByDefaultAndRefuseAPublicBindWithoutAKey() async throws {
         let proxy = try await RunningProxy.start(configuration: ChimeraConfiguration(), port: 0)
         #expect(proxy.baseURL.host == "127.0.0.1")

@@ -73,7 +73,7 @@ public struct ChimeraConfiguration: Sendable, Hashable {
                 streamIdle: reader.seconds("PROXY_STREAM_IDLE_TIMEOUT_SECONDS", default: defaults.proxy.timeouts.streamIdle)
             ),
             maxRetries: reader.integer("PROXY_MAX_RETRIES", in: 0...10, default: defaults.proxy.maxRetries),
-            poolSize: reader.integer("PROXY_POOL_SIZE", in: 1...64, default: defaults.proxy.poolSize),
+            poolSize: reader.integer("PROXY_POOL_SIZE", in: 1...1024, default: defaults.proxy.poolSize),
             healthCheckInterval: reader.seconds("PROXY_HEALTH_CHECK_INTERVAL_SECONDS", default: defaults.proxy.healthCheckInterval)
         )
         var providers: [ProviderID: ProviderConfiguration] = [:]

@@ -15,7 +15,7 @@ public struct ConfigurationProblem: Sendable, Hashable, CustomStringConvertible 
         self.accepted = accepted
     }
 
-    /// `PROXY_POOL_SIZE="0": accepted: an integer from 1 to 64`
+    /// `PROXY_POOL_SIZE="0": accepted: an integer from 1 to 1024`
     public var description: String {
         "\(variable)=\"\(shownValue)\": accepted: \(accepted)"
     }

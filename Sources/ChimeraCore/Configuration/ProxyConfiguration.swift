@@ -14,7 +14,8 @@ public struct ProxyConfiguration: Sendable, Hashable {
     public var timeouts: Timeouts
     /// Retries of transient proxy failures (`PROXY_MAX_RETRIES`).
     public var maxRetries: Int
-    /// Connections kept open to the proxy (`PROXY_POOL_SIZE`).
+    /// Requests in flight to the proxy at once, each on a kept-alive connection; more wait their
+    /// turn up to their time limit (`PROXY_POOL_SIZE`).
     public var poolSize: Int
     /// Period of the health monitor (`PROXY_HEALTH_CHECK_INTERVAL_SECONDS`).
     public var healthCheckInterval: Duration

@@ -46,7 +46,7 @@ extension TransportFailure {
                          hint: TransportFailure.tooLargeHint)
         case .poolExhausted:
             ChimeraError(kind: .timeout, message: "all PROXY_POOL_SIZE connections to the proxy at \(proxyURL) stayed busy for \(limit?.formattedSeconds ?? "the time limit")", provider: provider,
-                         isRetryable: true, hint: "more concurrent requests than the pool allows: raise PROXY_POOL_SIZE (up to 64) or send fewer at once")
+                         isRetryable: true, hint: "more concurrent requests than the pool allows: raise PROXY_POOL_SIZE (up to 1024), PROXY_TIMEOUT_SECONDS, or send fewer at once")
         case .other:
             ChimeraError(kind: .proxyUnavailable, message: "the request to the proxy at \(proxyURL) failed: \(detail)", provider: provider, isRetryable: false,
                          hint: ProxyErrors.startProxyHint)
