@@ -42,12 +42,19 @@ final class ConnectionPermits: Sendable {
         defer { timer.cancel() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let early: (any Error)? = state.withLock { state in
-                    if let error = state.abandoned.removeValue(forKey: ticket) { return error }
+                let early: Result<Void, any Error>? = state.withLock { state in
+                    if let error = state.abandoned.removeValue(forKey: ticket) { return .failure(error) }
+                    // A permit may have come back between the first look and now, with no
+                    // waiter queued to hand it to.
+                    if state.hosts[host, default: Host()].inUse < limit {
+                        state.hosts[host, default: Host()].inUse += 1
+                        state.pending.remove(ticket)
+                        return .success(())
+                    }
                     state.hosts[host, default: Host()].waiters.append((ticket, continuation))
                     return nil
                 }
-                if let early { continuation.resume(throwing: early) }
+                if let early { continuation.resume(with: early) }
             }
         } onCancel: {
             abandon(ticket, host: host, with: CancellationError())
