@@ -90,6 +90,32 @@ struct HealthRouteTests {
         try await proxy.stop()
     }
 
+    @Test func withAutoTheProxyHealthShowsTheProtocolRequestsNegotiated() async throws {
+        let proxy = try await startProxy()
+        var configuration = proxyConfiguration(proxy.baseURL)
+        configuration.proxy.wireProtocol = .auto
+        do {
+            try await withAPI(configuration) { client, _ in
+                @Sendable func report() async throws -> [String: Any] {
+                    try await client.execute(uri: "/health/proxy", method: .get) { try jsonObject($0.body) }
+                }
+                try await expectEventually(within: .seconds(30)) { try await report()["status"] as? String == "healthy" }
+                let before = try await report()
+                #expect(before["protocol"] == nil, "no request has been through the proxy yet")
+                let body = try jsonBody(["provider": "qwen", "model": "qwen-plus", "prompt": "Hi"])
+                let answered = try await client.execute(uri: "/api/v1/generate", method: .post, headers: headers(), body: body) { try jsonObject($0.body) }
+                #expect(answered["protocol"] as? String == "protobuf")
+                let after = try await report()
+                #expect(after["protocol_preference"] as? String == "auto")
+                #expect(after["protocol"] as? String == "protobuf")
+            }
+        } catch {
+            try await proxy.shutdown()
+            throw error
+        }
+        try await proxy.shutdown()
+    }
+
     @Test func metricsCountRequestsByProviderRouteAndOutcome() async throws {
         try await withSimulator { simulator in
             try await withAPI(directConfiguration(simulator)) { client, _ in

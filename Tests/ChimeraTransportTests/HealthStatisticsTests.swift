@@ -106,21 +106,33 @@ struct HealthStatusRuleTests {
     @Test func aRefusedRequestIsUnhealthyAtOnceAndAnAnsweredOneClearsIt() {
         var ledger = ProxyHealthLedger(configuration: .init())
         _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
-        let down = ledger.record(request: ProxyProbe.Result.refused.error, at: Date())
+        let down = ledger.record(request: ProxyProbe.Result.refused.error, over: .json, at: Date())
         #expect(down?.to == .unhealthy)
         #expect(ledger.totals.unreachableRequests == 1)
         // An HTTP error from the proxy is still an answer: the proxy is reachable again.
         let answered = ChimeraError(kind: .upstream, message: "upstream failed", status: 500)
-        let up = ledger.record(request: answered, at: Date())
+        let up = ledger.record(request: answered, over: .json, at: Date())
         #expect(up?.to == .healthy)
         #expect(ledger.totals.observedRequests == 2)
+    }
+
+    @Test func theProtocolOfTheLastAnsweredRequestIsKept() {
+        var ledger = ProxyHealthLedger(configuration: .init())
+        #expect(ledger.lastAnsweredProtocol == nil)
+        _ = ledger.record(request: nil, over: .protobuf, at: Date())
+        #expect(ledger.lastAnsweredProtocol == .protobuf)
+        // A failed request did not get through in its protocol: the last answered one stands.
+        _ = ledger.record(request: ChimeraError(kind: .upstream, message: "upstream failed", status: 500), over: .json, at: Date())
+        #expect(ledger.lastAnsweredProtocol == .protobuf)
+        _ = ledger.record(request: nil, over: .json, at: Date())
+        #expect(ledger.lastAnsweredProtocol == .json)
     }
 
     @Test func requestTimeoutsAndCancellationsSayNothingAboutTheProxy() {
         var ledger = ProxyHealthLedger(configuration: .init())
         _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
-        #expect(ledger.record(request: ChimeraError(kind: .timeout, message: "slow model"), at: Date()) == nil)
-        #expect(ledger.record(request: .cancelled(), at: Date()) == nil)
+        #expect(ledger.record(request: ChimeraError(kind: .timeout, message: "slow model"), over: .json, at: Date()) == nil)
+        #expect(ledger.record(request: .cancelled(), over: .json, at: Date()) == nil)
         #expect(ledger.status == .healthy)
     }
 

@@ -35,6 +35,8 @@ struct ProxyHealthLedger: Sendable {
     private(set) var lastErrorAt: Date?
     private(set) var lastCheckAt: Date?
     private(set) var protocols: [String]?
+    /// The encoding of the last request through the proxy that succeeded.
+    private(set) var lastAnsweredProtocol: WireProtocol?
     private(set) var upstreams: UpstreamSummary?
     private(set) var transitions: [ProxyHealthTransition] = []
     /// A refusal was seen and nothing has reached the proxy since.
@@ -69,10 +71,13 @@ struct ProxyHealthLedger: Sendable {
 
     /// Records a real request through the proxy.
     ///
-    /// - Parameter error: The request's failure, or `nil` when it succeeded.
+    /// - Parameters:
+    ///   - error: The request's failure, or `nil` when it succeeded.
+    ///   - wireProtocol: The encoding the request spoke.
     /// - Returns: The status change it caused, if any.
-    mutating func record(request error: ChimeraError?, at date: Date) -> ProxyHealthTransition? {
+    mutating func record(request error: ChimeraError?, over wireProtocol: WireProtocol, at date: Date) -> ProxyHealthTransition? {
         totals.observedRequests += 1
+        if error == nil { lastAnsweredProtocol = wireProtocol }
         if let error, error.kind == .proxyUnavailable {
             totals.unreachableRequests += 1
             refused = true

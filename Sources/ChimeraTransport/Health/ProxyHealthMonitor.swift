@@ -106,7 +106,7 @@ public final class ProxyHealthMonitor: Service, Sendable {
     public var observer: RequestObserver {
         RequestObserver { [self] attempt in
             guard attempt.route == .proxy else { return }
-            update { ledger, now in ledger.record(request: attempt.error, at: now) }
+            update { ledger, now in ledger.record(request: attempt.error, over: attempt.wireProtocol, at: now) }
         }
     }
 
@@ -133,7 +133,7 @@ public final class ProxyHealthMonitor: Service, Sendable {
         return ProxyHealthReport(
             proxyURL: Redaction.redact(proxyURL.absoluteString),
             protocolPreference: protocolPreference,
-            wireProtocol: WireProtocol(rawValue: protocolPreference.rawValue),
+            wireProtocol: WireProtocol(rawValue: protocolPreference.rawValue) ?? ledger.lastAnsweredProtocol,
             advertisedProtocols: ledger.protocols,
             status: ledger.status,
             reason: ledger.reason,

@@ -11,9 +11,9 @@ public struct ProxyHealthReport: Sendable, Hashable, Codable {
     public var proxyURL: String
     /// The protocol Chimera's hop to the proxy is configured to speak (`PROXY_PROTOCOL`).
     public var protocolPreference: ProxyProtocolPreference
-    /// The wire protocol of Chimera's hop to the proxy when the configuration fixes it; `nil`
-    /// with `auto`, where each request speaks protobuf exactly when the proxy offers it (see
-    /// ``advertisedProtocols``) and answers report the protocol they used.
+    /// The wire protocol of Chimera's hop to the proxy: the configured one, or with `auto` (where
+    /// each request speaks protobuf exactly when the proxy offers it, see ``advertisedProtocols``)
+    /// the one the last successful request through the proxy spoke; `nil` before there was one.
     public var wireProtocol: WireProtocol?
     /// The protocols the proxy's `/health` advertises (`"protocols"`), or `nil` when it names
     /// none (AIClient-2-API names none and speaks JSON only).

@@ -12,6 +12,8 @@ struct AttemptRunner: Sendable {
     let provider: ProviderID
     /// Which way the attempts go, as the observer is told.
     let route: Route
+    /// The encoding the attempts speak, as the observer is told.
+    let wireProtocol: WireProtocol
     /// When to try again.
     let retryPolicy: RetryPolicy
     /// Told the outcome of every attempt.
@@ -41,10 +43,10 @@ struct AttemptRunner: Sendable {
                 let attemptStarted = clock.now
                 do throws(ChimeraError) {
                     let value = try await attempt()
-                    observer?.record(RequestObserver.Attempt(provider: provider, route: route, latency: clock.now - attemptStarted, error: nil))
+                    observer?.record(RequestObserver.Attempt(provider: provider, route: route, wireProtocol: wireProtocol, latency: clock.now - attemptStarted, error: nil))
                     return value
                 } catch {
-                    observer?.record(RequestObserver.Attempt(provider: provider, route: route, latency: clock.now - attemptStarted, error: error))
+                    observer?.record(RequestObserver.Attempt(provider: provider, route: route, wireProtocol: wireProtocol, latency: clock.now - attemptStarted, error: error))
                     throw error
                 }
             }, onRetry: { error, next, delay in

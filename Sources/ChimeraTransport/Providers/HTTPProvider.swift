@@ -62,7 +62,7 @@ public struct HTTPProvider: LLMProvider {
         logger[metadataKey: "route"] = "\(route.rawValue)"
         self.logger = logger
         self.attempts = AttemptRunner(
-            provider: id, route: route, retryPolicy: retryPolicy, observer: observer, logger: logger,
+            provider: id, route: route, wireProtocol: .json, retryPolicy: retryPolicy, observer: observer, logger: logger,
             shownURL: Redaction.redact(endpoint?.baseURL.absoluteString ?? "-")
         )
     }
@@ -142,6 +142,8 @@ public struct RequestObserver: Sendable {
         public var provider: ProviderID
         /// Which way the attempt went.
         public var route: Route
+        /// The encoding the attempt spoke.
+        public var wireProtocol: WireProtocol
         /// How long the attempt took (to the response head for streams).
         public var latency: Duration
         /// The failure, or `nil` for a success.

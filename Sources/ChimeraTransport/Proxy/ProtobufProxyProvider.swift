@@ -73,7 +73,7 @@ public struct ProtobufProxyProvider: LLMProvider {
         logger[metadataKey: "route"] = "\(Route.proxy.rawValue)"
         logger[metadataKey: "wire_protocol"] = "\(WireProtocol.protobuf.rawValue)"
         self.logger = logger
-        self.attempts = AttemptRunner(provider: id, route: .proxy, retryPolicy: retryPolicy, observer: observer, logger: logger, shownURL: shownURL)
+        self.attempts = AttemptRunner(provider: id, route: .proxy, wireProtocol: .protobuf, retryPolicy: retryPolicy, observer: observer, logger: logger, shownURL: shownURL)
     }
 
     /// The provider `id` reached through the configured proxy in the binary protocol, on its
