@@ -79,8 +79,8 @@ public struct RunningProxy: Sendable {
         if let simulator { try await simulator.shutdown() }
     }
 
-    /// Connections the proxy may hold to each upstream host. Every live stream holds one, and a
-    /// request waiting for a free connection fails after the connect timeout, so this bounds the
-    /// concurrent streams per upstream (`chimera bench` ran 1,000 at once).
+    /// Connections the proxy may hold to each upstream host. Every live stream holds one; the
+    /// requests beyond it wait their turn up to their time limit, so this is the number of
+    /// concurrent streams per upstream that start at once (`chimera bench` runs 1,000).
     public static let upstreamPoolSize = 4096
 }
