@@ -136,11 +136,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // tests
+        .target(
+            name: "ChimeraTestSupport",
+            dependencies: ["ChimeraCore", "ChimeraSimulator", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/ChimeraTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChimeraCoreTests", dependencies: ["ChimeraCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ChimeraWireTests", dependencies: ["ChimeraWire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChimeraSimulatorTests",
             dependencies: [
+                "ChimeraTestSupport",
                 "ChimeraCore",
                 "ChimeraSimulator",
                 "ChimeraServerSupport",
@@ -153,12 +160,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ChimeraTransportTests",
-            dependencies: ["Chimera", "ChimeraSimulator"],
+            dependencies: ["Chimera", "ChimeraSimulator", "ChimeraTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChimeraProxyServerTests",
             dependencies: [
+                "ChimeraTestSupport",
                 "ChimeraProxyServer",
                 "ChimeraSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -168,6 +176,7 @@ let package = Package(
         .testTarget(
             name: "ChimeraAPIServerTests",
             dependencies: [
+                "ChimeraTestSupport",
                 "ChimeraAPIServer",
                 "ChimeraProxyServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -178,6 +187,7 @@ let package = Package(
         .testTarget(
             name: "ChimeraReliabilityTests",
             dependencies: [
+                "ChimeraTestSupport",
                 "ChimeraProxyServer",
                 "ChimeraAPIServer",
                 "ChimeraSimulator",

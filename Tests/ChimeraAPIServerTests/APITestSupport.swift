@@ -3,6 +3,7 @@ import Chimera
 import ChimeraAPIServer
 import ChimeraProxyServer
 import ChimeraSimulator
+import ChimeraTestSupport
 import ChimeraTransport
 import Foundation
 import Hummingbird
@@ -63,21 +64,6 @@ final class LogCapture: Sendable {
     }
 }
 
-/// A logger that drops everything.
-let silentLogger = Logger(label: "test.silent") { _ in SwiftLogNoOpLogHandler() }
-
-/// Runs `body` with a provider simulator on a free loopback port, stopped after.
-func withSimulator<Result>(_ body: (RunningSimulator) async throws -> Result) async throws -> Result {
-    let simulator = try await ProviderSimulator.start()
-    do {
-        let result = try await body(simulator)
-        try await simulator.shutdown()
-        return result
-    } catch {
-        try await simulator.shutdown()
-        throw error
-    }
-}
 
 /// Direct mode with every provider at `simulator`, no retries and short time limits.
 func directConfiguration(_ simulator: RunningSimulator) -> ChimeraConfiguration {
@@ -174,12 +160,6 @@ func headers(bearer: String? = nil) -> HTTPFields {
     if let bearer { fields[.authorization] = "Bearer \(bearer)" }
     return fields
 }
-
-/// A realistic model id per provider.
-let modelNames: [ProviderID: String] = [
-    .openai: "gpt-4.1", .anthropic: "claude-sonnet-4-5", .gemini: "gemini-2.5-flash",
-    .deepseek: "deepseek-chat", .qwen: "qwen-plus", .cursor: "cursor-small",
-]
 
 /// A `chimera proxy` with simulated upstreams that a test can stop and start again on the same port.
 final class RestartableProxy: Sendable {

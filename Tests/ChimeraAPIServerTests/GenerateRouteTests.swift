@@ -1,5 +1,6 @@
 import Chimera
 import ChimeraAPIServer
+import ChimeraTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

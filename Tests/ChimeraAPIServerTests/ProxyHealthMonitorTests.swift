@@ -2,6 +2,7 @@ import Chimera
 import ChimeraProxyServer
 import ChimeraServerSupport
 import ChimeraSimulator
+import ChimeraTestSupport
 import ChimeraTransport
 import Foundation
 import Hummingbird

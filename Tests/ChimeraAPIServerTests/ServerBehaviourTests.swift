@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Chimera
 import ChimeraAPIServer
+import ChimeraTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

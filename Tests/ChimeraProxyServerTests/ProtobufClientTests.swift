@@ -1,5 +1,6 @@
 import Chimera
 import ChimeraProxyServer
+import ChimeraTestSupport
 import ChimeraTransport
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Chimera
 import ChimeraProxyServer
+import ChimeraTestSupport
 import ChimeraTransport
 import ChimeraWire
 import Foundation

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Chimera
 import ChimeraProxyServer
+import ChimeraTestSupport
 import ChimeraTransport
 import Foundation
 import Logging
@@ -77,11 +78,6 @@ func rawRequest(
     let bytes = try await response.body.collect(upTo: 1 << 20)
     return (Int(response.status.code), response.headers, String(buffer: bytes))
 }
-
-let modelNames: [ProviderID: String] = [
-    .openai: "gpt-4.1", .anthropic: "claude-sonnet-4-5", .gemini: "gemini-2.5-flash",
-    .deepseek: "deepseek-chat", .qwen: "qwen-plus", .cursor: "cursor-small",
-]
 
 func sampleRequest(_ provider: ProviderID, model: String? = nil, stream: Bool = false) -> ChatRequest {
     ChatRequest(

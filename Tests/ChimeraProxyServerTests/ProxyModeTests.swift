@@ -1,6 +1,7 @@
 import Chimera
 import ChimeraProxyServer
 import ChimeraSimulator
+import ChimeraTestSupport
 import ChimeraTransport
 import Foundation
 import Testing
@@ -180,18 +181,5 @@ struct ProxyModeTests {
             #expect(error?.description.contains("cannot connect to the proxy") == true)
             #expect(error?.description.contains("GEMINI_API_KEY") == true)
         }
-    }
-}
-
-/// Runs `body` with a bare simulator.
-func withSimulator<Result>(_ body: (RunningSimulator) async throws -> Result) async throws -> Result {
-    let simulator = try await ProviderSimulator.start()
-    do {
-        let result = try await body(simulator)
-        try await simulator.shutdown()
-        return result
-    } catch {
-        try await simulator.shutdown()
-        throw error
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChimeraSimulator
+import ChimeraTestSupport
 import NIOCore
 import Testing
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ChimeraCore
 import ChimeraSimulator
+import ChimeraTestSupport
 import Foundation
 import NIOCore
 import Testing

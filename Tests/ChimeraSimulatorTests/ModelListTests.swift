@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChimeraSimulator
+import ChimeraTestSupport
 import Testing
 
 @Suite("Model lists")

@@ -1,4 +1,5 @@
 import ChimeraSimulator
+import ChimeraTestSupport
 import Testing
 
 @Suite("Unary replies")

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Chimera
 import ChimeraSimulator
+import ChimeraTestSupport
 import Foundation
 import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 import Chimera
 import ChimeraSimulator
+import ChimeraTestSupport
 import Foundation
 import Testing
 

@@ -1,20 +1,8 @@
 import Chimera
 import ChimeraSimulator
+import ChimeraTestSupport
 import Foundation
 import Testing
-
-/// Runs `body` with a provider simulator on a free loopback port, and stops it after.
-func withSimulator<Result>(_ body: (RunningSimulator) async throws -> Result) async throws -> Result {
-    let simulator = try await ProviderSimulator.start()
-    do {
-        let result = try await body(simulator)
-        try await simulator.shutdown()
-        return result
-    } catch {
-        try await simulator.shutdown()
-        throw error
-    }
-}
 
 /// Runs `body` with a direct-mode service whose providers all point at `simulator`.
 func withDirectService<Result>(
@@ -38,12 +26,6 @@ func withDirectService<Result>(
         throw error
     }
 }
-
-/// A realistic model id per provider (the simulator gives DeepSeek's and Qwen's quirks to models named after them).
-let modelNames: [ProviderID: String] = [
-    .openai: "gpt-4.1", .anthropic: "claude-sonnet-4-5", .gemini: "gemini-2.5-flash",
-    .deepseek: "deepseek-chat", .qwen: "qwen-plus", .cursor: "cursor-small",
-]
 
 /// A request with a Unicode prompt, so text survives every codec and chunking.
 func sampleRequest(_ provider: ProviderID, switches: String? = nil, stream: Bool = false, maxTokens: Int? = nil, stop: [String] = []) -> ChatRequest {

@@ -1,10 +1,8 @@
 import Chimera
 import ChimeraProxyServer
+import ChimeraTestSupport
 import Foundation
 import Logging
-
-/// A logger that drops everything.
-let silentLogger = Logger(label: "test.silent") { _ in SwiftLogNoOpLogHandler() }
 
 /// Proxy mode at `proxy` with the given retries and limits; JSON protocol so no probe is needed.
 func proxyMode(

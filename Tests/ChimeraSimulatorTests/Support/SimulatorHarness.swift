@@ -6,19 +6,6 @@ import NIOCore
 import Synchronization
 import Testing
 
-/// Runs `body` with a simulator on a free loopback port and stops it afterwards.
-@discardableResult
-func withSimulator<Result>(_ body: (RunningSimulator) async throws -> Result) async throws -> Result {
-    let simulator = try await ProviderSimulator.start()
-    do {
-        let result = try await body(simulator)
-        try await simulator.shutdown()
-        return result
-    } catch {
-        try await simulator.shutdown()
-        throw error
-    }
-}
 
 /// The prompt most tests send: a system prompt of 3 words and a user message of 4 words, two of
 /// them non-ASCII, so Unicode crosses every path.
