@@ -13,58 +13,6 @@ import NIOCore
 import Synchronization
 import Testing
 
-/// Log records kept for assertions: a test hands out ``logger`` and reads ``records(_:)``.
-final class LogCapture: Sendable {
-    struct Record: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
-    }
-
-    private let storage = Mutex<[Record]>([])
-
-    /// A logger that records everything, from `trace` up.
-    var logger: Logger {
-        var logger = Logger(label: "test") { _ in Handler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    /// The records with `message`, in order.
-    func records(_ message: String) -> [Record] {
-        storage.withLock { $0.filter { $0.message == message } }
-    }
-
-    /// Everything recorded, as text.
-    var allText: String {
-        storage.withLock { records in
-            records.map { "\($0.message) \($0.metadata.sorted { $0.key < $1.key })" }.joined(separator: "\n")
-        }
-    }
-
-    fileprivate func append(_ record: Record) {
-        storage.withLock { $0.append(record) }
-    }
-
-    private struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        var metadataProvider: Logger.MetadataProvider?
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-            capture.append(Record(level: event.level, message: event.message.description, metadata: merged.mapValues(\.description)))
-        }
-    }
-}
-
-
 /// Direct mode with every provider at `simulator`, no retries and short time limits.
 func directConfiguration(_ simulator: RunningSimulator) -> ChimeraConfiguration {
     var configuration = ChimeraConfiguration(direct: DirectConfiguration(

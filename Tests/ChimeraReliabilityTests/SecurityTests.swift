@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Chimera
 import ChimeraAPIServer
 import ChimeraProxyServer
+import ChimeraTestSupport
 import ChimeraTransport
 import Foundation
 import Testing
@@ -94,8 +95,8 @@ struct SecurityTests {
         }
         // Trace-level logs were written (the paths above fail in several ways) and hold no secret.
         #expect(serveLogs.count > 0 && proxyLogs.count > 0)
-        Self.expectNoSentinel(serveLogs.text, "chimera serve's trace log")
-        Self.expectNoSentinel(proxyLogs.text, "chimera proxy's trace log")
+        Self.expectNoSentinel(serveLogs.allText, "chimera serve's trace log")
+        Self.expectNoSentinel(proxyLogs.allText, "chimera proxy's trace log")
     }
 
     @Test func aProxyURLWithCredentialsIsNeverPrintedInErrors() async throws {
@@ -105,7 +106,7 @@ struct SecurityTests {
             let error = await #expect(throws: ChimeraError.self) { try await service.complete(request(.openai, model: "gpt-4.1")) }
             Self.expectNoSentinel(error.map { "\($0)" } ?? "", "the proxy-unavailable error")
         }
-        Self.expectNoSentinel(logs.text, "the service log")
+        Self.expectNoSentinel(logs.allText, "the service log")
     }
 
     @Test(arguments: ProviderID.allCases)
