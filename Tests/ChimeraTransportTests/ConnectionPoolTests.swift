@@ -55,7 +55,7 @@ struct ConnectionPermitsTests {
             _ = try await permits.acquire(host: Self.host, until: .now + .milliseconds(150))
         }
         let waited = ContinuousClock.now - started
-        #expect(waited >= .milliseconds(150) && waited < .seconds(3))
+        #expect(waited >= .milliseconds(150) && waited < .seconds(10))
         #expect(permits.counts(host: Self.host) == (inUse: 1, waiting: 0))
         held.release()
         #expect(permits.counts(host: Self.host) == (inUse: 0, waiting: 0))
@@ -171,7 +171,8 @@ struct ConnectionPoolTests {
 
     @Test func aRequestThatGetsNoConnectionWithinItsLimitFailsClearly() async throws {
         try await withSimulator { simulator in
-            try await withPooledService(simulator, poolSize: 1, requestTimeout: .milliseconds(600)) { service, _ in
+            // Limits far above a loaded machine's delays: the holder must open, the other must wait.
+            try await withPooledService(simulator, poolSize: 1, requestTimeout: .seconds(2)) { service, _ in
                 // A stream that keeps its connection: its head and first chunk come at once, then it stalls.
                 let holder = try await service.stream(sampleRequest(.openai, switches: "stall-after=1", stream: true))
                 let started = ContinuousClock.now
@@ -180,9 +181,9 @@ struct ConnectionPoolTests {
                 }
                 let waited = ContinuousClock.now - started
                 #expect(error?.kind == .timeout)
-                #expect(error?.message.contains("stayed busy for 0.6s") == true, "\(String(describing: error))")
+                #expect(error?.message.contains("stayed busy for 2s") == true, "\(String(describing: error))")
                 #expect(error?.hint?.contains("send fewer at once") == true)
-                #expect(waited >= .milliseconds(600) && waited < .seconds(3))
+                #expect(waited >= .seconds(2) && waited < .seconds(10))
                 _ = holder
             }
         }
@@ -190,7 +191,7 @@ struct ConnectionPoolTests {
 
     @Test func controlRequestsSkipABusyPool() async throws {
         try await withSimulator { simulator in
-            try await withPooledService(simulator, poolSize: 1, requestTimeout: .milliseconds(600)) { service, transport in
+            try await withPooledService(simulator, poolSize: 1, requestTimeout: .seconds(10)) { service, transport in
                 let holder = try await service.stream(sampleRequest(.openai, switches: "stall-after=1", stream: true))
                 let models = HTTPClientRequest(url: simulator.baseURL(for: .openai).appending(path: "models").absoluteString)
                 let failure: @Sendable (TransportFailure) -> ChimeraError = { ChimeraError(kind: .upstream, message: "\($0.reason)") }
@@ -208,7 +209,8 @@ struct ConnectionPoolTests {
 
     @Test func aFinishedOrDroppedStreamGivesItsConnectionBack() async throws {
         try await withSimulator { simulator in
-            try await withPooledService(simulator, poolSize: 1, requestTimeout: .seconds(2)) { service, _ in
+            // A connection never given back would make the last request wait the whole 20 s and fail.
+            try await withPooledService(simulator, poolSize: 1, requestTimeout: .seconds(20)) { service, _ in
                 // Read to the end, stopped early, and never read: each must free the one connection.
                 _ = try await answer(service, sampleRequest(.anthropic, stream: true))
                 for try await _ in try await service.stream(sampleRequest(.openai, switches: "words=50", stream: true)) { break }
