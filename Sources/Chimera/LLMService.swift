@@ -100,23 +100,22 @@ public final class LLMService: Sendable {
 
     /// Sends `request` to its provider and waits for the whole answer.
     ///
-    /// - Throws: ``ChimeraError``.
-    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
-        try await provider(request.provider).complete(request)
+    /// - Parameter context: The call's request id, trace and deadline (a server passes its own).
+    public func complete(_ request: ChatRequest, context: CallContext = .none) async throws(ChimeraError) -> ChatResponse {
+        try await provider(request.provider).complete(request, context: context)
     }
 
     /// Sends `request` to its provider and returns the answer as a stream.
     ///
+    /// - Parameter context: The call's request id, trace and deadline (a server passes its own).
     /// - Throws: ``ChimeraError`` for failures before the first event.
-    public func stream(_ request: ChatRequest) async throws -> ChatStream {
-        try await provider(request.provider).stream(request)
+    public func stream(_ request: ChatRequest, context: CallContext = .none) async throws(ChimeraError) -> ChatStream {
+        try await provider(request.provider).stream(request, context: context)
     }
 
     /// Lists the models of one provider.
-    ///
-    /// - Throws: ``ChimeraError``.
-    public func listModels(_ id: ProviderID) async throws -> [ModelInfo] {
-        try await provider(id).listModels()
+    public func listModels(_ id: ProviderID, context: CallContext = .none) async throws(ChimeraError) -> [ModelInfo] {
+        try await provider(id).listModels(context: context)
     }
 
     /// Shuts down the HTTP client if the service made it. Call once, when done.

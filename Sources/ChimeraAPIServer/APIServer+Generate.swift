@@ -46,10 +46,12 @@ extension APIServer {
                     case .delta(let text):
                         guard !text.isEmpty else { continue }
                         try await writer.write(event: SSEEvent(event: "delta", data: try APIJSON.eventData(GenerateResponse.Delta(text: text))))
-                    case .finish(let reason):
+                    case .finish(let reason, _):
                         finishReason = reason
                     case .usage(let counts):
                         usage = counts
+                    default:
+                        continue
                     }
                 }
                 let done = GenerateResponse.Done(

@@ -62,8 +62,9 @@ struct ChatCommand: AsyncParsableCommand {
                     case .delta(let piece):
                         text += piece
                         if !json { FileHandle.standardOutput.write(Data(piece.utf8)) }
-                    case .finish(let reason): finishReason = reason
+                    case .finish(let reason, _): finishReason = reason
                     case .usage(let counts): usage = counts
+                    default: break
                     }
                 }
                 if !json { print() }
@@ -73,7 +74,7 @@ struct ChatCommand: AsyncParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(response), as: UTF8.self))
+                print(String(decoding: try encoder.encode(ChatOutput(response)), as: UTF8.self))
             }
             exitCode = .success
         } catch {
@@ -92,6 +93,35 @@ func loadConfiguration() throws -> ChimeraConfiguration {
     } catch {
         printToStandardError(error.description)
         throw ExitCode.failure
+    }
+}
+
+/// What `chat --json` prints of an answer.
+private struct ChatOutput: Encodable {
+    var id: String
+    var provider: String
+    var model: String
+    var text: String
+    var finishReason: String?
+    var usage: UsageOutput?
+    var route: String
+    var wireProtocol: String
+
+    struct UsageOutput: Encodable {
+        var inputTokens: Int
+        var outputTokens: Int
+        var totalTokens: Int
+    }
+
+    init(_ response: ChatResponse) {
+        id = response.id
+        provider = response.provider.rawValue
+        model = response.model
+        text = response.text
+        finishReason = response.finishReason?.rawValue
+        usage = response.usage.map { UsageOutput(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens, totalTokens: $0.totalTokens) }
+        route = response.route.rawValue
+        wireProtocol = response.wireProtocol.rawValue
     }
 }
 

@@ -92,7 +92,7 @@ struct DemoCommand: AsyncParsableCommand {
                 if firstToken == nil { firstToken = clock.now - started }
                 terminal.write(text)
             case .usage(let counts): usage = counts
-            case .finish: break
+            default: break
             }
         }
         let total = clock.now - started

@@ -40,7 +40,7 @@ func proxyClient(_ proxy: RunningProxy, speaking family: ProviderID, upstream: P
     let route = ProxyProviderIDs.all.first { $0.provider == upstream }!.id
     return HTTPProvider(
         id: family,
-        endpoint: .proxied(family, proxyURL: proxy.baseURL, route: route, proxyKey: key.map(Secret.init)),
+        target: .endpoint(.proxied(family, proxyURL: proxy.baseURL, route: route, proxyKey: key.map(Secret.init))),
         transport: transport,
         timeouts: Timeouts(connect: .seconds(2), request: .seconds(10), streamIdle: .seconds(10)),
         retryPolicy: RetryPolicy(maxRetries: 0),

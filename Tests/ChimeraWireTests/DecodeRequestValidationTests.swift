@@ -43,7 +43,7 @@ struct DecodeRequestValidationTests {
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","stop":["a",1],"messages":[\#(user)]}"#, message: "stop[1]: expected a string"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","max_tokens":"ten","messages":[\#(user)]}"#, message: "max_tokens: expected an integer"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","max_tokens":0,"messages":[\#(user)]}"#, message: "max_tokens: 0 is out of range"),
-        BadRequestCase(family: .openAIChat, body: #"{"model":"m","temperature":5,"messages":[\#(user)]}"#, message: "temperature: 5.0 is out of range; accepted: 0 to 2"),
+        BadRequestCase(family: .openAIChat, body: #"{"model":"m","temperature":5,"messages":[\#(user)]}"#, message: "temperature: 5.0 is out of range for OpenAI; accepted: 0 to 2"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","stream":"yes","messages":[\#(user)]}"#, message: "stream: expected true or false"),
         // Anthropic
         BadRequestCase(family: .anthropicMessages, body: "42", message: "body: expected an object"),

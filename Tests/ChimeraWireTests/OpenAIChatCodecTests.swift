@@ -278,7 +278,7 @@ struct OpenAIChatCodecTests {
         #expect(request.stopSequences == ["END"])
         #expect(request.stream)
         #expect(request.messages == [
-            .system("Be brief."), .user("Part one.\n\nPart two."), .assistant(""), ChatMessage(role: .unknown("tool"), content: "42"),
+            .system("Be brief."), .user("Part one.\n\nPart two."), .assistant(""), ChatMessage(role: .tool, content: "42"),
         ])
     }
 

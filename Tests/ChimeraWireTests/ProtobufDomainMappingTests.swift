@@ -14,7 +14,7 @@ struct ProtobufDomainMappingTests {
         // Zero is a value, not an absence: proto3 `optional` must keep it.
         ChatRequest(provider: .qwen, model: "qwen-max", messages: [.user("x")], temperature: 0, topP: 0),
         ChatRequest(
-            provider: .cursor, model: "m", messages: [ChatMessage(role: .unknown("tool"), content: "{}"), .user("")]
+            provider: .cursor, model: "m", messages: [ChatMessage(role: .tool, content: "{}"), .user("")]
         ),
     ] + ProviderID.allCases.map { ChatRequest(provider: $0, model: "model-\($0)", messages: [.user("hi")]) }
 

@@ -62,8 +62,9 @@ struct StreamSummary: Equatable, CustomStringConvertible {
         for event in events {
             switch event {
             case .delta(let piece): text += piece
-            case .finish(let reason): finishReasons.append(reason)
+            case .finish(let reason, _): finishReasons.append(reason)
             case .usage(let usage): usages.append(usage)
+            default: break
             }
         }
     }

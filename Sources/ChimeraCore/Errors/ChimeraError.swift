@@ -131,6 +131,17 @@ public struct ChimeraError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension ChimeraError {
+    /// Any error as a ``ChimeraError``: itself, a cancellation, or an upstream failure that
+    /// describes it (redacted and bounded). The one place where an untyped error becomes
+    /// Chimera's, for the few APIs (Swift concurrency, servers) that throw untyped errors.
+    public init(wrapping error: any Error) {
+        switch error {
+        case let error as ChimeraError: self = error
+        case is CancellationError: self = .cancelled()
+        default: self = ChimeraError(kind: .upstream, message: String(String(describing: error).prefix(300)))
+        }
+    }
+
     /// A request that cannot be sent as it is.
     public static func invalidRequest(_ message: String, provider: ProviderID? = nil) -> ChimeraError {
         ChimeraError(kind: .invalidRequest, message: message, provider: provider, status: 400)

@@ -18,7 +18,7 @@ struct AttemptRunner: Sendable {
     let retryPolicy: RetryPolicy
     /// Told the outcome of every attempt.
     let observer: RequestObserver?
-    /// Where failures are logged.
+    /// Where failures are logged, unless a call brings its own.
     let logger: Logger
     /// The endpoint's URL as logs show it, already redacted.
     let shownURL: String
@@ -28,12 +28,15 @@ struct AttemptRunner: Sendable {
     ///
     /// - Parameters:
     ///   - model: The model asked for, for the log.
+    ///   - logger: The call's logger (its request id in the metadata); the runner's own by default.
     ///   - attempt: One attempt; it throws to fail it (retried when the error says so).
     /// - Throws: The last attempt's error.
     func run<Result: Sendable>(
         model: String?,
+        logger: Logger? = nil,
         _ attempt: () async throws(ChimeraError) -> Result
     ) async throws(ChimeraError) -> Result {
+        let logger = logger ?? self.logger
         let clock = ContinuousClock()
         let started = clock.now
         var current = 1

@@ -17,28 +17,26 @@ extension HTTPProvider {
     ) -> HTTPProvider {
         let settings = configuration.provider(id)
         let prefix = id.environmentPrefix
-        var endpoint: UpstreamEndpoint?
-        var unavailable: ChimeraError?
+        let target: HTTPProvider.Target
         if let baseURL = settings.baseURL {
             if settings.apiKey == nil && id != .cursor {
-                unavailable = .configuration(
+                target = .unavailable(.configuration(
                     "\(prefix)_API_KEY is not set", provider: id,
                     hint: "export \(prefix)_API_KEY=<your key>, or route through a proxy with API_CONNECTION_MODE=proxy"
-                )
+                ))
             } else {
-                endpoint = .direct(id, baseURL: baseURL, apiKey: settings.apiKey)
+                target = .endpoint(.direct(id, baseURL: baseURL, apiKey: settings.apiKey))
             }
         } else {
-            unavailable = .configuration(
+            target = .unavailable(.configuration(
                 "Cursor has no public chat API, so direct mode needs CURSOR_BASE_URL", provider: id,
                 hint: "set CURSOR_BASE_URL to an OpenAI-compatible endpoint that serves Cursor's models (and CURSOR_API_KEY if it needs one)"
-            )
+            ))
         }
         let host = settings.baseURL.map { Redaction.redact($0.absoluteString) } ?? "-"
         return HTTPProvider(
             id: id,
-            endpoint: unavailable == nil ? endpoint : nil,
-            unavailable: unavailable,
+            target: target,
             transport: transport,
             timeouts: configuration.direct.timeouts,
             retryPolicy: RetryPolicy(maxRetries: configuration.direct.maxRetries),
@@ -61,7 +59,7 @@ extension HTTPProvider {
         let shownURL = Redaction.redact(proxy.serverURL.absoluteString)
         return HTTPProvider(
             id: id,
-            endpoint: .proxied(id, proxyURL: proxy.serverURL, route: configuration.provider(id).proxyRoute, proxyKey: proxy.apiKey),
+            target: .endpoint(.proxied(id, proxyURL: proxy.serverURL, route: configuration.provider(id).proxyRoute, proxyKey: proxy.apiKey)),
             transport: transport,
             timeouts: proxy.timeouts,
             retryPolicy: RetryPolicy(maxRetries: proxy.maxRetries),

@@ -14,8 +14,15 @@ public struct HTTPProvider: LLMProvider {
     public let id: ProviderID
     public var capabilities: ProviderCapabilities { .of(id) }
 
-    private let endpoint: UpstreamEndpoint?
-    private let unavailable: ChimeraError?
+    /// Where a provider's requests go, or why it cannot be used as configured.
+    public enum Target: Sendable {
+        /// Requests go to this endpoint.
+        case endpoint(UpstreamEndpoint)
+        /// Every call fails with this error (a missing key or base URL), which says what to set.
+        case unavailable(ChimeraError)
+    }
+
+    private let target: Target
     private let codec: any WireCodec
     private let transport: HTTPTransport
     private let timeouts: Timeouts
@@ -28,8 +35,7 @@ public struct HTTPProvider: LLMProvider {
     /// Creates a provider.
     ///
     /// - Parameters:
-    ///   - endpoint: Where to send requests; `nil` with `unavailable` for a provider that cannot be
-    ///     used as configured (every call then throws that error).
+    ///   - target: Where to send requests, or the error every call fails with.
     ///   - route: What responses report as their route.
     ///   - classify: Turns a transport failure into the error callers see (direct and proxy
     ///     calls explain refused connections differently).
@@ -37,8 +43,7 @@ public struct HTTPProvider: LLMProvider {
     ///   - observer: Told the outcome of every attempt (health monitoring, metrics).
     public init(
         id: ProviderID,
-        endpoint: UpstreamEndpoint?,
-        unavailable: ChimeraError? = nil,
+        target: Target,
         transport: HTTPTransport,
         timeouts: Timeouts,
         retryPolicy: RetryPolicy,
@@ -49,8 +54,7 @@ public struct HTTPProvider: LLMProvider {
         logger: Logger
     ) {
         self.id = id
-        self.endpoint = endpoint
-        self.unavailable = endpoint == nil ? (unavailable ?? .configuration("\(id.displayName) is not configured", provider: id)) : nil
+        self.target = target
         self.codec = WireCodecs.codec(for: id)
         self.transport = transport
         self.timeouts = timeouts
@@ -61,42 +65,48 @@ public struct HTTPProvider: LLMProvider {
         logger[metadataKey: "provider"] = "\(id)"
         logger[metadataKey: "route"] = "\(route.rawValue)"
         self.logger = logger
+        let shownURL: String = if case .endpoint(let endpoint) = target { Redaction.redact(endpoint.baseURL.absoluteString) } else { "-" }
         self.attempts = AttemptRunner(
             provider: id, route: route, wireProtocol: .json, retryPolicy: retryPolicy, observer: observer, logger: logger,
-            shownURL: Redaction.redact(endpoint?.baseURL.absoluteString ?? "-")
+            shownURL: shownURL
         )
     }
 
-    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+    public func complete(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatResponse {
         let endpoint = try usableEndpoint()
-        try request.validate()
+        let dropped = try request.validate()
         var outbound = request
         outbound.stream = false
         let body = try codec.encodeRequest(outbound)
-        let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: false), method: .POST, headers: endpoint.headers, body: body)
-        return try await attempts.run(model: request.model) { () throws(ChimeraError) in
-            let reply = try await transport.send(httpRequest, timeout: timeouts.request, logger: logger, classify: classify)
+        let httpRequest = HTTPClientRequest.make(
+            url: endpoint.chatURL(model: request.model, stream: false), method: .POST, headers: endpoint.headers + context.upstreamHeaders, body: body
+        )
+        let logger = context.logger(from: self.logger)
+        return try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
+            let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             guard (200..<300).contains(reply.status) else {
                 throw annotate(codec.decodeError(status: reply.status, headers: reply.headers, body: reply.body, provider: id))
             }
             var response = try codec.decodeResponse(reply.body, provider: id)
             response.route = route
             response.wireProtocol = .json
+            response.droppedFields = dropped
             return response
         }
     }
 
-    public func stream(_ request: ChatRequest) async throws -> ChatStream {
+    public func stream(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatStream {
         let endpoint = try usableEndpoint()
-        try request.validate()
+        let dropped = try request.validate()
         var outbound = request
         outbound.stream = true
         let body = try codec.encodeRequest(outbound)
-        var headers = endpoint.headers
+        var headers = endpoint.headers + context.upstreamHeaders
         headers.append((name: "accept", value: "text/event-stream"))
         let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: true), method: .POST, headers: headers, body: body)
-        return try await attempts.run(model: request.model) { () throws(ChimeraError) in
-            let opened = try await transport.open(httpRequest, headTimeout: timeouts.request, logger: logger, classify: classify)
+        let logger = context.logger(from: self.logger)
+        var stream = try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
+            let opened = try await transport.open(httpRequest, headTimeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             let response = opened.response
             guard (200..<300).contains(Int(response.status.code)) else {
                 let errorBody = await transport.errorBody(of: opened)
@@ -112,13 +122,16 @@ public struct HTTPProvider: LLMProvider {
                 classify: classify
             )
         }
+        stream.droppedFields = dropped
+        return stream
     }
 
-    public func listModels() async throws -> [ModelInfo] {
+    public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
         let endpoint = try usableEndpoint()
-        let httpRequest = HTTPClientRequest.make(url: endpoint.modelsURL, method: .GET, headers: endpoint.headers, body: nil)
-        return try await attempts.run(model: nil) { () throws(ChimeraError) in
-            let reply = try await transport.send(httpRequest, timeout: timeouts.request, logger: logger, classify: classify)
+        let httpRequest = HTTPClientRequest.make(url: endpoint.modelsURL, method: .GET, headers: endpoint.headers + context.upstreamHeaders, body: nil)
+        let logger = context.logger(from: self.logger)
+        return try await attempts.run(model: nil, logger: logger) { () throws(ChimeraError) in
+            let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             guard (200..<300).contains(reply.status) else {
                 throw annotate(codec.decodeError(status: reply.status, headers: reply.headers, body: reply.body, provider: id))
             }
@@ -127,8 +140,10 @@ public struct HTTPProvider: LLMProvider {
     }
 
     private func usableEndpoint() throws(ChimeraError) -> UpstreamEndpoint {
-        guard let endpoint else { throw unavailable! }
-        return endpoint
+        switch target {
+        case .endpoint(let endpoint): return endpoint
+        case .unavailable(let error): throw error
+        }
     }
 }
 

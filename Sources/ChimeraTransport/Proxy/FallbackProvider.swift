@@ -29,40 +29,44 @@ public struct FallbackProvider: LLMProvider {
         self.monitor = monitor
     }
 
-    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
-        do {
-            return try await throughProxy { [proxy] in try await proxy.complete(request) }
-        } catch let proxyError as ChimeraError where Self.fallsBack(proxyError) {
-            do {
-                var response = try await direct.complete(request)
-                response.route = .directFallback
-                return response
-            } catch let directError as ChimeraError {
-                throw Self.combine(proxyError, directError)
-            }
+    public func complete(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatResponse {
+        try await fallingBack { () throws(ChimeraError) in
+            try await proxy.complete(request, context: context)
+        } direct: { () throws(ChimeraError) in
+            var response = try await direct.complete(request, context: context)
+            response.route = .directFallback
+            return response
         }
     }
 
-    public func stream(_ request: ChatRequest) async throws -> ChatStream {
-        do {
-            return try await throughProxy { [proxy] in try await proxy.stream(request) }
-        } catch let proxyError as ChimeraError where Self.fallsBack(proxyError) {
-            do {
-                let stream = try await direct.stream(request)
-                return stream.served(route: .directFallback, wireProtocol: stream.wireProtocol)
-            } catch let directError as ChimeraError {
-                throw Self.combine(proxyError, directError)
-            }
+    public func stream(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatStream {
+        try await fallingBack { () throws(ChimeraError) in
+            try await proxy.stream(request, context: context)
+        } direct: { () throws(ChimeraError) in
+            let stream = try await direct.stream(request, context: context)
+            return stream.served(route: .directFallback, wireProtocol: stream.wireProtocol)
         }
     }
 
-    public func listModels() async throws -> [ModelInfo] {
+    public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
+        try await fallingBack { () throws(ChimeraError) in
+            try await proxy.listModels(context: context)
+        } direct: { () throws(ChimeraError) in
+            try await direct.listModels(context: context)
+        }
+    }
+
+    /// Runs `throughProxy`, and `direct` when the proxy failed in a way that falls back.
+    private func fallingBack<Value: Sendable>(
+        _ throughProxy: @escaping @Sendable () async throws(ChimeraError) -> Value,
+        direct: () async throws(ChimeraError) -> Value
+    ) async throws(ChimeraError) -> Value {
         do {
-            return try await throughProxy { [proxy] in try await proxy.listModels() }
-        } catch let proxyError as ChimeraError where Self.fallsBack(proxyError) {
+            return try await self.throughProxy(throughProxy)
+        } catch let proxyError where Self.fallsBack(proxyError) {
             do {
-                return try await direct.listModels()
-            } catch let directError as ChimeraError {
+                return try await direct()
+            } catch let directError {
                 throw Self.combine(proxyError, directError)
             }
         }
@@ -73,19 +77,24 @@ public struct FallbackProvider: LLMProvider {
     ///
     /// - Throws: The proxy's error, or ``ChimeraError/Kind/proxyUnavailable`` with the monitor's
     ///   reason when the monitor gave up on the proxy.
-    private func throughProxy<Value: Sendable>(_ call: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    private func throughProxy<Value: Sendable>(_ call: @escaping @Sendable () async throws(ChimeraError) -> Value) async throws(ChimeraError) -> Value {
         guard let monitor, monitor.isRunning else { return try await call() }
         if monitor.status == .unhealthy { throw unhealthy(monitor) }
-        let outcome = try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await call() }
-            group.addTask {
-                await monitor.waitUntilUnhealthy()
-                // The waiter also returns when the caller cancelled; that is no reason to go direct.
-                if Task.isCancelled { throw ChimeraError.cancelled(provider: id) }
-                return nil
+        let outcome: Value?
+        do {
+            outcome = try await withThrowingTaskGroup(of: Value?.self) { group in
+                group.addTask { try await call() }
+                group.addTask {
+                    await monitor.waitUntilUnhealthy()
+                    // The waiter also returns when the caller cancelled; that is no reason to go direct.
+                    if Task.isCancelled { throw ChimeraError.cancelled(provider: id) }
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
             }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
+        } catch {
+            throw ChimeraError(wrapping: error)
         }
         guard let outcome else { throw unhealthy(monitor) }
         return outcome

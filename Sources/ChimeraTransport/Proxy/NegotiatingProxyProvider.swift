@@ -49,25 +49,25 @@ public struct NegotiatingProxyProvider: LLMProvider {
         )
     }
 
-    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
-        try await negotiated { try await $0.complete(request) }
+    public func complete(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatResponse {
+        try await negotiated { (provider) throws(ChimeraError) in try await provider.complete(request, context: context) }
     }
 
-    public func stream(_ request: ChatRequest) async throws -> ChatStream {
-        try await negotiated { try await $0.stream(request) }
+    public func stream(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatStream {
+        try await negotiated { (provider) throws(ChimeraError) in try await provider.stream(request, context: context) }
     }
 
-    public func listModels() async throws -> [ModelInfo] {
-        try await json.listModels()
+    public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
+        try await json.listModels(context: context)
     }
 
     /// Runs `call` on the provider of the chosen protocol, and again on the JSON one when the
     /// proxy refused the binary protocol and the preference allows falling back.
-    private func negotiated<Value>(_ call: (any LLMProvider) async throws -> Value) async throws -> Value {
+    private func negotiated<Value>(_ call: (any LLMProvider) async throws(ChimeraError) -> Value) async throws(ChimeraError) -> Value {
         guard await negotiation.choose() == .protobuf else { return try await call(json) }
         do {
             return try await call(protobuf)
-        } catch let error as ChimeraError where error.kind == .protocolMismatch && negotiation.fallsBackToJSON {
+        } catch let error where error.kind == .protocolMismatch && negotiation.fallsBackToJSON {
             negotiation.recordRefusal(error)
             return try await call(json)
         }

@@ -99,26 +99,30 @@ public struct ProtobufProxyProvider: LLMProvider {
         )
     }
 
-    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
-        try request.validate()
+    public func complete(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatResponse {
+        let dropped = try request.validate()
         var outbound = request
         outbound.stream = false
-        let httpRequest = connectRequest(.complete, body: try outbound.protobufData())
-        return try await attempts.run(model: request.model) { () throws(ChimeraError) in
-            let reply = try await transport.send(httpRequest, timeout: timeouts.request, logger: logger, classify: classify)
+        let httpRequest = connectRequest(.complete, body: try outbound.protobufData(), context: context)
+        let logger = context.logger(from: self.logger)
+        var response = try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
+            let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             try check(status: reply.status, headers: reply.headers, body: reply.body, of: .complete)
             return try ChatResponse(protobuf: reply.body)
         }
+        response.droppedFields = dropped
+        return response
     }
 
-    public func stream(_ request: ChatRequest) async throws -> ChatStream {
-        try request.validate()
+    public func stream(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatStream {
+        let dropped = try request.validate()
         var outbound = request
         outbound.stream = true
         let envelope = ConnectEnvelope(message: try outbound.protobufData())
-        let httpRequest = connectRequest(.stream, body: envelope.encoded())
-        return try await attempts.run(model: request.model) { () throws(ChimeraError) in
-            let opened = try await transport.open(httpRequest, headTimeout: timeouts.request, logger: logger, classify: classify)
+        let httpRequest = connectRequest(.stream, body: envelope.encoded(), context: context)
+        let logger = context.logger(from: self.logger)
+        var stream = try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
+            let opened = try await transport.open(httpRequest, headTimeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             let headers = opened.response.headers.map { (name: $0.name, value: $0.value) }
             let status = Int(opened.response.status.code)
             if status != 200 || Self.contentType(of: headers) != ProxyProcedure.stream.contentType {
@@ -134,6 +138,8 @@ public struct ProtobufProxyProvider: LLMProvider {
                 classify: classify
             )
         }
+        stream.droppedFields = dropped
+        return stream
     }
 
     /// The models the proxy lists for this provider in its `GetCapabilities` answer.
@@ -141,20 +147,21 @@ public struct ProtobufProxyProvider: LLMProvider {
     /// The binary protocol has no call of its own for models; a proxy may list none there (then
     /// the list is empty), and every proxy lists them on its JSON routes, which
     /// ``NegotiatingProxyProvider`` uses.
-    public func listModels() async throws -> [ModelInfo] {
-        let httpRequest = connectRequest(.getCapabilities, body: Data())
-        return try await attempts.run(model: nil) { () throws(ChimeraError) in
-            let reply = try await transport.send(httpRequest, timeout: timeouts.request, logger: logger, classify: classify)
+    public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
+        let httpRequest = connectRequest(.getCapabilities, body: Data(), context: context)
+        let logger = context.logger(from: self.logger)
+        return try await attempts.run(model: nil, logger: logger) { () throws(ChimeraError) in
+            let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             try check(status: reply.status, headers: reply.headers, body: reply.body, of: .getCapabilities)
             return try Chimera_Proxy_V1_Capabilities(protobuf: reply.body).knownModels.filter { $0.provider == id }
         }
     }
 
     /// A Connect POST of `procedure` with the proxy's headers.
-    private func connectRequest(_ procedure: ProxyProcedure, body: Data) -> HTTPClientRequest {
+    private func connectRequest(_ procedure: ProxyProcedure, body: Data, context: CallContext) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: baseURL.absoluteString + procedure.path)
         request.method = .POST
-        for header in headers { request.headers.add(name: header.name, value: header.value) }
+        for header in headers + context.upstreamHeaders { request.headers.add(name: header.name, value: header.value) }
         request.headers.replaceOrAdd(name: "content-type", value: procedure.contentType)
         request.body = .bytes(ByteBuffer(data: body))
         return request

@@ -55,8 +55,9 @@ public struct AnthropicMessagesCodec: WireCodec {
             case .system:
                 continue
             case .user, .assistant:
-                messages.append(.init(role: message.role.rawValue, content: .init(message.content)))
-            case .unknown(let role):
+                messages.append(.init(role: message.role.rawValue, content: .init(message.text)))
+            case .tool, .unknown:
+                let role = message.role.rawValue
                 throw ChimeraError.invalidRequest(
                     "messages[\(index)].role: \(WireJSON.quoted(role)) cannot be sent to Anthropic; accepted: system, user, assistant",
                     provider: request.provider

@@ -33,11 +33,13 @@ struct AnthropicStreamEncoder: StreamEncoder {
         case .delta(let text):
             guard !text.isEmpty else { return [] }
             return [self.event(AnthropicWire.Event(type: "content_block_delta", index: 0, delta: .init(type: "text_delta", text: text)))]
-        case .finish(let reason):
+        case .finish(let reason, _):
             finishReason = reason
             return []
         case .usage(let counts):
             usage = counts
+            return []
+        default:
             return []
         }
     }

@@ -41,13 +41,14 @@ public struct GeminiCodec: WireCodec {
             case .system: continue
             case .user: role = "user"
             case .assistant: role = "model"
-            case .unknown(let value):
+            case .tool, .unknown:
+                let value = message.role.rawValue
                 throw ChimeraError.invalidRequest(
                     "messages[\(index)].role: \(WireJSON.quoted(value)) cannot be sent to Gemini; accepted: system, user, assistant",
                     provider: request.provider
                 )
             }
-            contents.append(.init(role: role, parts: [.init(text: message.content)]))
+            contents.append(.init(role: role, parts: [.init(text: message.text)]))
         }
         let config = GeminiWire.GenerationConfig(
             temperature: request.temperature,

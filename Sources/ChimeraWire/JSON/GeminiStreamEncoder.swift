@@ -26,11 +26,13 @@ struct GeminiStreamEncoder: StreamEncoder {
         case .delta(let text):
             guard !text.isEmpty else { return [] }
             return [chunk(.init(content: .init(role: "model", parts: [.init(text: text)]), index: 0))]
-        case .finish(let reason):
+        case .finish(let reason, _):
             finishReason = reason
             return []
         case .usage(let counts):
             usage = counts
+            return []
+        default:
             return []
         }
     }

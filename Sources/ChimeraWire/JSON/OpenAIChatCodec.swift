@@ -48,7 +48,7 @@ public struct OpenAIChatCodec: WireCodec {
         let usesCompletionTokens = provider == .openai
         let body = OpenAIWire.Request(
             model: request.model,
-            messages: request.messages.map { OpenAIWire.Message(role: $0.role.rawValue, content: .init($0.content)) },
+            messages: request.messages.map { OpenAIWire.Message(role: $0.role.rawValue, content: .init($0.text)) },
             maxTokens: usesCompletionTokens ? nil : request.maxTokens,
             maxCompletionTokens: usesCompletionTokens ? request.maxTokens : nil,
             temperature: request.temperature,

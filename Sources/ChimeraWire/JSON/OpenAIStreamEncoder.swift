@@ -19,10 +19,12 @@ struct OpenAIStreamEncoder: StreamEncoder {
         case .delta(let text):
             guard !text.isEmpty else { return [] }
             return [chunk(choices: [.init(index: 0, delta: .init(content: text), finishReason: nil)])]
-        case .finish(let reason):
+        case .finish(let reason, _):
             return [chunk(choices: [.init(index: 0, delta: .init(), finishReason: OpenAIChatCodec.wire(finishReason: reason))])]
         case .usage(let usage):
             return [chunk(choices: [], usage: OpenAIChatCodec.wire(usage: usage))]
+        default:
+            return []
         }
     }
 

@@ -22,7 +22,7 @@ extension Chimera_Proxy_V1_Message {
     public init(_ message: ChatMessage) {
         self.init()
         role = message.role.rawValue
-        content = message.content
+        content = message.text
     }
 }
 

@@ -7,7 +7,8 @@ extension Chimera_Proxy_V1_StreamFrame {
         switch event {
         case .delta(let text): delta = text
         case .usage(let usage): self.usage = Chimera_Proxy_V1_Usage(usage)
-        case .finish(let reason): finishReason = reason.rawValue
+        case .finish(let reason, _): finishReason = reason.rawValue
+        default: break
         }
     }
 }

@@ -1,0 +1,88 @@
+import ChimeraCore
+import Foundation
+import Testing
+
+@Suite("JSONValue: order- and number-preserving JSON")
+struct JSONValueTests {
+    @Test func membersKeepTheirOrderAndNumbersTheirText() throws {
+        let text = #"{"z":1,"a":{"y":[1.50,-0,1e400,12345678901234567890],"b":null},"m":true}"#
+        let value = try JSONValue(parsing: text)
+        #expect(value.object?.keys == ["z", "a", "m"])
+        #expect(value["a"]?.object?.keys == ["y", "b"])
+        #expect(value.serialized() == text)
+    }
+
+    @Test func stringsRoundTripEscapesAndUnicode() throws {
+        let text = #"{"s":"quote \" back \\ slash / tab \t nl \n é 👋 \u0001 \ud83d\ude00"}"#
+        let value = try JSONValue(parsing: text)
+        #expect(value["s"]?.string == "quote \" back \\ slash / tab \t nl \n é 👋 \u{01} 😀")
+        #expect(try JSONValue(parsing: value.serialized()) == value)
+        #expect(value.serialized().contains(#"\u0001"#))
+    }
+
+    @Test func literalsBuildOrderedValues() {
+        let schema: JSONValue = ["type": "object", "properties": ["b": ["type": "string"], "a": ["type": "integer"]], "required": ["b"]]
+        #expect(schema.serialized() == #"{"type":"object","properties":{"b":{"type":"string"},"a":{"type":"integer"}},"required":["b"]}"#)
+        #expect(JSONValue.double(2.0)?.serialized() == "2")
+        #expect(JSONValue.double(.nan) == nil)
+    }
+
+    @Test(arguments: [
+        "", " ", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "01", "1.", "-", "1e", "tru", "nul", "\"abc", "\"\\x\"",
+        "\"\u{01}\"", "\"\\ud83d\"", "\"\\ude00\"", "[1] 2", "{\"a\":1}}", "NaN", "'a'",
+    ])
+    func malformedTextIsRefusedWithAnOffset(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+    }
+
+    @Test func invalidUTF8IsRefused() {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xFF, 0x22]) }
+    }
+
+    @Test func deepNestingIsRefusedNotACrash() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
+        let fine = String(repeating: "[", count: JSONParser.maximumDepth) + String(repeating: "]", count: JSONParser.maximumDepth)
+        #expect(throws: Never.self) { try JSONValue(parsing: fine) }
+    }
+
+    @Test func duplicateKeysKeepTheLastValueInTheFirstPlace() throws {
+        let value = try JSONValue(parsing: #"{"a":1,"b":2,"a":3}"#)
+        #expect(value.serialized() == #"{"a":3,"b":2}"#)
+    }
+
+    @Test func valueRangesLocateTopLevelMembers() throws {
+        let text = #"{ "model" : "gpt-4.1", "messages":[{"role":"user"}], "n":2 }"#
+        let bytes = Array(text.utf8)
+        let (object, ranges) = try bytes.withUnsafeBytes { try JSONParser.objectWithValueRanges($0) }
+        #expect(object.keys == ["model", "messages", "n"])
+        let model = try #require(ranges["model"])
+        #expect(String(decoding: bytes[model], as: UTF8.self) == #""gpt-4.1""#)
+        #expect(String(decoding: bytes[try #require(ranges["n"])], as: UTF8.self) == "2")
+    }
+
+    @Test func agreesWithFoundationOnRandomDocuments() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let value = Self.randomValue(depth: 0, using: &generator)
+            let text = value.serialized()
+            let reparsed = try JSONValue(parsing: text)
+            #expect(reparsed == value)
+            #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
+        }
+    }
+
+    private static func randomValue(depth: Int, using generator: inout SystemRandomNumberGenerator) -> JSONValue {
+        switch Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &generator) {
+        case 0: return .null
+        case 1: return .bool(Bool.random(using: &generator))
+        case 2: return .int(Int.random(in: -1_000_000...1_000_000, using: &generator))
+        case 3: return .string(String((0..<Int.random(in: 0..<8, using: &generator)).map { _ in "aé\"\\\n👋 x".randomElement(using: &generator)! }))
+        case 4: return .array((0..<Int.random(in: 0..<4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })
+        default:
+            return .object(JSONObject((0..<Int.random(in: 0..<4, using: &generator)).map { index in
+                ("k\(index)\(Int.random(in: 0..<3, using: &generator))", randomValue(depth: depth + 1, using: &generator))
+            }))
+        }
+    }
+}
