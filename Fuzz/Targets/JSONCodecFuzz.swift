@@ -13,7 +13,7 @@ public func fuzzJSONCodecs(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let seed = input.byte()
     let payload = input.rest
     let body = Data(payload)
-    let codec = WireCodecs.codec(for: provider)
+    let codec = LegacyCodecs.codec(for: provider)
     do {
         switch operation {
         case 0:
@@ -40,7 +40,7 @@ public func fuzzJSONCodecs(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 }
 
 /// Feeds the payload through the SSE parser into the family's stream decoder, as a client does.
-private func decodeStream(_ payload: [UInt8], codec: any WireCodec, provider: ProviderID, seed: UInt8) throws(ChimeraError) {
+private func decodeStream(_ payload: [UInt8], codec: any LegacyCodec, provider: ProviderID, seed: UInt8) throws(ChimeraError) {
     var parser = SSEParser(maxLineBytes: 1 << 16)
     var decoder = codec.makeStreamDecoder(provider: provider)
     for chunk in FuzzInput.chunks(of: payload, seed: seed) {

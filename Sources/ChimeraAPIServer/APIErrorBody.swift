@@ -34,7 +34,7 @@ struct APIErrorBody: Encodable {
         self.error = Detail(
             type: "\(error.kind)",
             message: error.message,
-            status: WireCodecs.httpStatus(for: error),
+            status: error.httpStatus,
             provider: error.provider?.rawValue,
             upstreamMessage: error.upstreamMessage,
             hint: error.hint,
@@ -48,10 +48,10 @@ struct APIErrorBody: Encodable {
     /// usual exceptions), this shape elsewhere; `Retry-After` when the error has a wait hint and
     /// `WWW-Authenticate` on a 401.
     static func response(for error: ChimeraError, path: String, requestID: String?) -> Response {
-        let status = WireCodecs.httpStatus(for: error)
+        let status = error.httpStatus
         let body: Data
         if path.hasPrefix("/v1/") {
-            body = OpenAIChatCodec(provider: error.provider ?? .openai).encodeError(error)
+            body = LegacyOpenAICodec(provider: error.provider ?? .openai).encodeError(error)
         } else {
             do {
                 body = try APIJSON.encoder.encode(APIErrorBody(error, requestID: requestID))

@@ -8,7 +8,7 @@ extension APIServer {
     /// with `base_url` set to `<server>/v1`.
     ///
     /// The model names the provider: `"model": "anthropic/claude-sonnet-4-5"`. The body is read
-    /// and answered by ChimeraWire's ``OpenAIChatCodec`` (`max_tokens` or
+    /// and answered by ChimeraWire's ``LegacyOpenAICodec`` (`max_tokens` or
     /// `max_completion_tokens`, `stop` as a string or an array, text content parts); errors use
     /// OpenAI's error shape. A stream ends with `data: [DONE]` and carries the usage chunk
     /// (`"choices": []`) only when `stream_options.include_usage` asked for it, as OpenAI does:
@@ -17,7 +17,7 @@ extension APIServer {
         let started = ContinuousClock.now
         let body = try await readBody(request)
         let (chatRequest, includeUsage) = try Self.decodeChatCompletion(body)
-        let codec = OpenAIChatCodec(provider: chatRequest.provider)
+        let codec = LegacyOpenAICodec(provider: chatRequest.provider)
         if chatRequest.stream {
             return try await chatCompletionStream(chatRequest, codec: codec, includeUsage: includeUsage, started: started)
         }
@@ -34,7 +34,7 @@ extension APIServer {
     }
 
     private func chatCompletionStream(
-        _ chatRequest: ChatRequest, codec: OpenAIChatCodec, includeUsage: Bool, started: ContinuousClock.Instant
+        _ chatRequest: ChatRequest, codec: LegacyOpenAICodec, includeUsage: Bool, started: ContinuousClock.Instant
     ) async throws -> Response {
         let stream: ChatStream
         do {
@@ -75,7 +75,7 @@ extension APIServer {
     static func decodeChatCompletion(_ body: Data) throws(ChimeraError) -> (ChatRequest, includeUsage: Bool) {
         // The provider is written in the model, which only the decoded body tells: decode for
         // OpenAI first (the codec reads every OpenAI-compatible dialect alike), then re-address.
-        var request = try OpenAIChatCodec(provider: .openai).decodeRequest(body, provider: .openai, model: nil, stream: nil)
+        var request = try LegacyOpenAICodec(provider: .openai).decodeRequest(body, provider: .openai, model: nil, stream: nil)
         let providers = ProviderID.allCases.map(\.rawValue).joined(separator: ", ")
         guard let slash = request.model.firstIndex(of: "/") else {
             throw ChimeraError.invalidRequest(

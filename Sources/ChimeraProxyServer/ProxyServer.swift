@@ -102,12 +102,12 @@ public struct ProxyServer: Sendable {
             let listFamily = family == .openAIChat && request.headers[HTTPField.Name("anthropic-version")!] != nil ? .anthropicMessages : family
             do {
                 let models = try await service.listModels(provider)
-                return log(bodyResponse(.ok, WireCodecs.codec(for: listFamily).encodeModelList(models)), request: request, provider: provider, started: started)
+                return log(bodyResponse(.ok, LegacyCodecs.codec(for: listFamily).encodeModelList(models)), request: request, provider: provider, started: started)
             } catch {
                 return log(errorResponse(ChimeraError(error), family: listFamily), request: request, provider: provider, started: started)
             }
         case .chat(let family, let model, let stream):
-            let codec = WireCodecs.codec(for: family)
+            let codec = LegacyCodecs.codec(for: family)
             let chatRequest: ChatRequest
             do {
                 let body = try await readBody(request)
@@ -130,7 +130,7 @@ public struct ProxyServer: Sendable {
 
     /// Opens the upstream stream first, so failures before the first event get a real status;
     /// after that, events are re-encoded and written one by one as they arrive.
-    private func streamResponse(_ chatRequest: ChatRequest, codec: any WireCodec, request: Request, started: ContinuousClock.Instant) async -> Response {
+    private func streamResponse(_ chatRequest: ChatRequest, codec: any LegacyCodec, request: Request, started: ContinuousClock.Instant) async -> Response {
         let stream: ChatStream
         do {
             stream = try await service.stream(chatRequest)
@@ -195,10 +195,10 @@ public struct ProxyServer: Sendable {
     }
 
     private func errorResponse(_ error: ChimeraError, family: ProtocolFamily?) -> Response {
-        let status = WireCodecs.httpStatus(for: error)
+        let status = error.httpStatus
         var response: Response
         if let family {
-            response = bodyResponse(HTTPResponse.Status(code: status), WireCodecs.codec(for: family).encodeError(error))
+            response = bodyResponse(HTTPResponse.Status(code: status), LegacyCodecs.codec(for: family).encodeError(error))
         } else {
             // AIClient-2-API's generic shape, for paths that imply no protocol.
             response = jsonResponse(HTTPResponse.Status(code: status), ["error": ["message": error.description, "code": status]])

@@ -133,7 +133,7 @@ struct ProtocolSizeBenchmark {
         request.provider = provider
         var response = exchange.response
         response.provider = provider
-        let codec = WireCodecs.codec(for: provider)
+        let codec = LegacyCodecs.codec(for: provider)
         let jsonBytes = jsonRoundTrip(request, response, exchange.events, codec: codec)
         let protobufBytes = protobufRoundTrip(request, response, exchange.events)
         let repeats = max(20, min(2_000, 4_000_000 / max(jsonBytes, 1)))
@@ -149,7 +149,7 @@ struct ProtocolSizeBenchmark {
     }
 
     /// Encodes and decodes the exchange in JSON, as client and proxy do; returns its bytes.
-    private static func jsonRoundTrip(_ request: ChatRequest, _ response: ChatResponse, _ events: [ChatStreamEvent]?, codec: any WireCodec) -> Int {
+    private static func jsonRoundTrip(_ request: ChatRequest, _ response: ChatResponse, _ events: [ChatStreamEvent]?, codec: any LegacyCodec) -> Int {
         do {
             let body = try codec.encodeRequest(request)
             _ = try codec.decodeRequest(body, provider: request.provider, model: request.model, stream: request.stream)

@@ -66,3 +66,22 @@ struct DomainTests {
         })
     }
 }
+
+@Suite("Tool-call signatures folded into ids")
+struct ToolCallSignatureTests {
+    @Test(arguments: ["CiQBjz1rX+/Zq9==", "abc", "a+b/c=="])
+    func aSignatureSurvivesTheTripThroughTheID(_ signature: String) {
+        let call = ToolCall(id: "call_1", name: "f", arguments: "{}", signature: Data(signature.utf8).base64EncodedString())
+        let folded = call.idCarryingSignature
+        #expect(folded.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+        let split = ToolCall.splitSignature(from: folded)
+        #expect(split.id == "call_1")
+        #expect(split.signature == call.signature)
+    }
+
+    @Test func idsWithoutASignatureComeBackWhole() {
+        #expect(ToolCall(id: "toolu_1", name: "f", arguments: "{}").idCarryingSignature == "toolu_1")
+        #expect(ToolCall.splitSignature(from: "call_abc").id == "call_abc")
+        #expect(ToolCall.splitSignature(from: "call_abc").signature == nil)
+    }
+}

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Anthropic Messages codec")
 struct AnthropicMessagesCodecTests {
-    let codec = AnthropicMessagesCodec()
+    let codec = LegacyAnthropicCodec()
 
     // MARK: Unary responses
 
@@ -215,7 +215,7 @@ struct AnthropicMessagesCodecTests {
         )
         let body = try jsonObject(try codec.encodeRequest(request))
         #expect(body["system"] as? String == "You are terse.\n\nAnswer in French.")
-        #expect(body["max_tokens"] as? Int == AnthropicMessagesCodec.defaultMaxTokens)
+        #expect(body["max_tokens"] as? Int == LegacyAnthropicCodec.defaultMaxTokens)
         #expect(body["stop_sequences"] as? [String] == ["END"])
         #expect(body["stream"] as? Bool == true)
         let messages = try #require(body["messages"] as? [[String: Any]])

@@ -95,7 +95,7 @@ struct DecodeRequestValidationTests {
 
     @Test(arguments: cases)
     func badBodyIsRefusedNamingTheField(_ example: BadRequestCase) throws {
-        let codec = WireCodecs.codec(for: example.family)
+        let codec = LegacyCodecs.codec(for: example.family)
         let model = example.family == .geminiGenerateContent ? "gemini-2.5-flash" : nil
         let error = try #require(thrownError {
             try codec.decodeRequest(Data(example.body.utf8), provider: example.family.sampleProvider, model: model, stream: nil)
@@ -104,13 +104,13 @@ struct DecodeRequestValidationTests {
         #expect(error.status == 400)
         #expect(error.provider == example.family.sampleProvider)
         #expect(error.message.contains(example.message), "message was: \(error.message)")
-        #expect(WireCodecs.httpStatus(for: error) == 400)
+        #expect(error.httpStatus == 400)
     }
 
     @Test func valueEchoedInAMessageIsCutShort() throws {
         let longType = String(repeating: "x", count: 5_000)
         let body = #"{"model":"m","messages":[{"role":"user","content":[{"type":"\#(longType)"}]}]}"#
-        let error = try #require(thrownError { try OpenAIChatCodec(provider: .openai).decodeRequest(Data(body.utf8), provider: .openai, model: nil, stream: nil) })
+        let error = try #require(thrownError { try LegacyOpenAICodec(provider: .openai).decodeRequest(Data(body.utf8), provider: .openai, model: nil, stream: nil) })
         #expect(error.message.count < 300)
     }
 }

@@ -214,7 +214,7 @@ struct ErrorDecodingTests {
 
     @Test(arguments: cases)
     func errorIsClassifiedFromStatusHeadersAndBody(_ example: ErrorCase) {
-        let codec = WireCodecs.codec(for: example.provider)
+        let codec = LegacyCodecs.codec(for: example.provider)
         let error = codec.decodeError(status: example.status, headers: example.headers, body: Data(example.body.utf8), provider: example.provider)
         #expect(error.kind == example.kind)
         #expect(error.status == example.status)
@@ -232,7 +232,7 @@ struct ErrorDecodingTests {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         let date = formatter.string(from: Date().addingTimeInterval(120))
-        let error = OpenAIChatCodec(provider: .openai).decodeError(status: 503, headers: [("Retry-After", date)], body: Data(), provider: .openai)
+        let error = LegacyOpenAICodec(provider: .openai).decodeError(status: 503, headers: [("Retry-After", date)], body: Data(), provider: .openai)
         let wait = try #require(error.retryAfter)
         #expect(wait > .seconds(110) && wait <= .seconds(121))
     }
@@ -243,18 +243,18 @@ struct ErrorDecodingTests {
         "Sun Nov  6 08:49:37 2094", "s͗B\u{FFFD}k Gp Or ^ 6 5 ֓=q q {z %",
     ])
     func retryAfterThatIsNeitherSecondsNorAnIMFDateIsIgnored(_ value: String) {
-        let error = OpenAIChatCodec(provider: .openai).decodeError(status: 503, headers: [("retry-after", value)], body: Data(), provider: .openai)
+        let error = LegacyOpenAICodec(provider: .openai).decodeError(status: 503, headers: [("retry-after", value)], body: Data(), provider: .openai)
         #expect(error.retryAfter == nil)
     }
 
     @Test func retryAfterDateInThePastIsIgnored() {
-        let error = GeminiCodec().decodeError(status: 503, headers: [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], body: Data(), provider: .gemini)
+        let error = LegacyGeminiCodec().decodeError(status: 503, headers: [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], body: Data(), provider: .gemini)
         #expect(error.retryAfter == nil)
     }
 
     @Test func keyEchoedInAnErrorBodyIsRedacted() {
         let body = #"{"error":{"message":"Incorrect API key provided: sk-proj-abcdefghijklmnop1234. You can find your API key at https://platform.openai.com.","type":"invalid_request_error","code":"invalid_api_key"}}"#
-        let error = OpenAIChatCodec(provider: .openai).decodeError(status: 401, headers: [], body: Data(body.utf8), provider: .openai)
+        let error = LegacyOpenAICodec(provider: .openai).decodeError(status: 401, headers: [], body: Data(body.utf8), provider: .openai)
         #expect(!error.description.contains("abcdefghijklmnop"))
         #expect(error.upstreamMessage?.contains("abcdefghijklmnop") == false)
         #expect(error.bodyExcerpt?.contains("abcdefghijklmnop") == false)
@@ -272,8 +272,8 @@ struct ErrorDecodingTests {
 
     @Test(arguments: ProtocolFamily.allCases, proxyErrors)
     func errorAnsweredByTheProxyReadsBackTheSame(_ family: ProtocolFamily, _ original: ChimeraError) {
-        let codec = WireCodecs.codec(for: family)
-        let status = WireCodecs.httpStatus(for: original)
+        let codec = LegacyCodecs.codec(for: family)
+        let status = original.httpStatus
         let provider = family.sampleProvider
         let decoded = codec.decodeError(status: status, headers: [], body: codec.encodeError(original), provider: provider)
         #expect(decoded.kind == original.kind)
@@ -286,7 +286,7 @@ struct ErrorDecodingTests {
     }
 
     @Test func geminiBadKeyAndRetryDelaySurviveTheProxy() {
-        let codec = GeminiCodec()
+        let codec = LegacyGeminiCodec()
         let badKey = codec.decodeError(status: 400, headers: [], body: codec.encodeError(ChimeraError(kind: .authentication, message: "API key not valid", status: 400)), provider: .gemini)
         #expect(badKey.kind == .authentication)
         let limited = ChimeraError(kind: .rateLimited, message: "slow", status: 429, isRetryable: true, retryAfter: .milliseconds(2500))

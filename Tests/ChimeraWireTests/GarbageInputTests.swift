@@ -44,7 +44,7 @@ struct GarbageInputTests {
         "null", "true", "0", "\"\"", "[]", "{}", "",
     ]
 
-    static let codecs: [any WireCodec] = ProtocolFamily.allCases.map(WireCodecs.codec(for:))
+    static let codecs: [any LegacyCodec] = ProtocolFamily.allCases.map(LegacyCodecs.codec(for:))
 
     @Test func randomAndMutatedBytesNeverCrashAnyDecoder() async throws {
         var random = SeededGenerator(seed: 0xC41_3E7A)
@@ -62,12 +62,12 @@ struct GarbageInputTests {
     }
 
     @Test func countsThatWouldOverflowSaturate() throws {
-        let anthropic = try AnthropicMessagesCodec().decodeResponse(Data(Self.hostile[0].utf8), provider: .anthropic)
+        let anthropic = try LegacyAnthropicCodec().decodeResponse(Data(Self.hostile[0].utf8), provider: .anthropic)
         #expect(anthropic.usage?.inputTokens == .max)
         #expect(anthropic.usage?.outputTokens == .min)
-        let openAI = try OpenAIChatCodec(provider: .openai).decodeResponse(Data(Self.hostile[1].utf8), provider: .openai)
+        let openAI = try LegacyOpenAICodec(provider: .openai).decodeResponse(Data(Self.hostile[1].utf8), provider: .openai)
         #expect(openAI.usage?.totalTokens == .max)
-        let gemini = try GeminiCodec().decodeResponse(Data(Self.hostile[2].utf8), provider: .gemini)
+        let gemini = try LegacyGeminiCodec().decodeResponse(Data(Self.hostile[2].utf8), provider: .gemini)
         #expect(gemini.usage?.outputTokens == .min)
     }
 

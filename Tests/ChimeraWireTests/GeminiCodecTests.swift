@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Gemini codec")
 struct GeminiCodecTests {
-    let codec = GeminiCodec()
+    let codec = LegacyGeminiCodec()
 
     // MARK: Unary responses
 
@@ -198,7 +198,7 @@ struct GeminiCodecTests {
         (429, "RESOURCE_EXHAUSTED"), (500, "INTERNAL"), (503, "UNAVAILABLE"), (504, "DEADLINE_EXCEEDED"),
     ])
     func errorStatusNameFollowsTheHTTPStatus(_ status: Int, _ name: String) {
-        #expect(GeminiCodec.errorStatus(status: status) == name)
+        #expect(LegacyGeminiCodec.errorStatus(status: status) == name)
     }
 
     @Test func modelListKeepsGeneratingModelsAndStripsThePrefix() throws {

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("OpenAI Chat codec")
 struct OpenAIChatCodecTests {
-    let codec = OpenAIChatCodec(provider: .openai)
+    let codec = LegacyOpenAICodec(provider: .openai)
 
     // MARK: Unary responses
 
@@ -246,7 +246,7 @@ struct OpenAIChatCodecTests {
     @Test(arguments: [ProviderID.deepseek, .qwen, .cursor])
     func requestToCompatibleServersUsesMaxTokens(_ provider: ProviderID) throws {
         let request = ChatRequest(provider: provider, model: "m", messages: [.user("Hi")], maxTokens: 64)
-        let body = try jsonObject(try OpenAIChatCodec(provider: provider).encodeRequest(request))
+        let body = try jsonObject(try LegacyOpenAICodec(provider: provider).encodeRequest(request))
         #expect(body["max_tokens"] as? Int == 64)
         #expect(body["max_completion_tokens"] == nil)
         #expect(body["stream_options"] == nil)
@@ -308,7 +308,7 @@ struct OpenAIChatCodecTests {
         (404, "not_found_error"), (429, "rate_limit_error"), (500, "server_error"), (503, "server_error"), (422, "invalid_request_error"),
     ])
     func errorTypeFollowsTheStatus(_ status: Int, _ type: String) {
-        #expect(OpenAIChatCodec.errorType(status: status) == type)
+        #expect(LegacyOpenAICodec.errorType(status: status) == type)
     }
 
     @Test func modelListRoundTripsThroughOpenAIsShape() throws {

@@ -22,7 +22,7 @@ struct RoundTripTests {
             provider: provider, model: "model-\(provider)", messages: Self.conversation,
             temperature: 0.5, topP: 0.9, maxTokens: 256, stopSequences: ["END", "STOP"], stream: stream
         )
-        let codec = WireCodecs.codec(for: provider)
+        let codec = LegacyCodecs.codec(for: provider)
         let url = Self.urlParts(of: request)
         let decoded = try codec.decodeRequest(try codec.encodeRequest(request), provider: provider, model: url.model, stream: url.stream)
         #expect(decoded == request)
@@ -31,10 +31,10 @@ struct RoundTripTests {
     @Test(arguments: ProviderID.allCases)
     func requestWithoutOptionsSurvivesExceptAnthropicsRequiredMaxTokens(_ provider: ProviderID) throws {
         let request = ChatRequest(provider: provider, model: "m", messages: [.user("Hi")])
-        let codec = WireCodecs.codec(for: provider)
+        let codec = LegacyCodecs.codec(for: provider)
         let url = Self.urlParts(of: request)
         var expected = request
-        if provider == .anthropic { expected.maxTokens = AnthropicMessagesCodec.defaultMaxTokens }
+        if provider == .anthropic { expected.maxTokens = LegacyAnthropicCodec.defaultMaxTokens }
         #expect(try codec.decodeRequest(try codec.encodeRequest(request), provider: provider, model: url.model, stream: url.stream) == expected)
     }
 
@@ -49,7 +49,7 @@ struct RoundTripTests {
 
     @Test(arguments: finishReasons)
     func responseSurvivesEncodingAndDecoding(_ family: ProtocolFamily, _ reason: FinishReason) throws {
-        let codec = WireCodecs.codec(for: family)
+        let codec = LegacyCodecs.codec(for: family)
         let provider = family.sampleProvider
         let response = ChatResponse(
             id: "resp-42", provider: provider, model: "model-1", text: "Hello, 世界 👋🏽\nline two",
@@ -64,14 +64,14 @@ struct RoundTripTests {
         (.geminiGenerateContent, .toolCalls, .stop),
     ])
     func finishReasonsAProtocolCannotTellApartReadBackAsTheirNearest(_ family: ProtocolFamily, _ written: FinishReason, _ read: FinishReason) throws {
-        let codec = WireCodecs.codec(for: family)
+        let codec = LegacyCodecs.codec(for: family)
         let response = ChatResponse(id: "r", provider: family.sampleProvider, model: "m", text: "x", finishReason: written, usage: nil)
         #expect(try codec.decodeResponse(codec.encodeResponse(response), provider: family.sampleProvider).finishReason == read)
     }
 
     @Test(arguments: ProtocolFamily.allCases, [Int.max, 1, 3])
     func streamSurvivesTheEncoderTheWireAndTheDecoder(_ family: ProtocolFamily, _ chunkSize: Int) throws {
-        let codec = WireCodecs.codec(for: family)
+        let codec = LegacyCodecs.codec(for: family)
         let events: [ChatStreamEvent] = [
             .delta("Hel"), .delta("lo, 世界 👋🏽"), .delta("\nline\r\ntwo: data: [DONE]"),
             .finish(.length), .usage(Usage(inputTokens: 12, outputTokens: 34)),
@@ -82,7 +82,7 @@ struct RoundTripTests {
 
     @Test(arguments: ProtocolFamily.allCases)
     func streamWithoutFinishOrUsageStillReadsAsComplete(_ family: ProtocolFamily) throws {
-        let codec = WireCodecs.codec(for: family)
+        let codec = LegacyCodecs.codec(for: family)
         let decoded = try StreamHarness.decode(StreamHarness.encode([.delta("Hi")], codec: codec), codec: codec, provider: family.sampleProvider)
         #expect(StreamSummary(decoded).text == "Hi")
     }
@@ -96,7 +96,7 @@ struct RoundTripTests {
 
     @Test(arguments: ProtocolFamily.allCases, streamErrors)
     func errorAfterTheStreamBeganReadsBackAsTheSameError(_ family: ProtocolFamily, _ original: ChimeraError) throws {
-        let codec = WireCodecs.codec(for: family)
+        let codec = LegacyCodecs.codec(for: family)
         var encoder = codec.makeStreamEncoder(id: "r", model: "m")
         let sse = encoder.start() + encoder.encode(.delta("Partial")) + [encoder.encodeError(original)]
         let error = try #require(StreamHarness.error(decoding: sse.map(\.serialized).joined(), codec: codec, provider: family.sampleProvider))

@@ -11,7 +11,7 @@ enum StreamHarness {
     /// - Parameter chunkSize: The bytes fed to the parser at a time, to prove that chunk
     ///   boundaries (inside lines, UTF-8 sequences and CRLF pairs) do not matter.
     /// - Throws: What the parser or the decoder threw, including the truncation check at the end.
-    static func decode(_ text: String, codec: any WireCodec, provider: ProviderID, chunkSize: Int = .max) throws(ChimeraError) -> [ChatStreamEvent] {
+    static func decode(_ text: String, codec: any LegacyCodec, provider: ProviderID, chunkSize: Int = .max) throws(ChimeraError) -> [ChatStreamEvent] {
         var parser = SSEParser()
         var decoder = codec.makeStreamDecoder(provider: provider)
         var events: [ChatStreamEvent] = []
@@ -33,7 +33,7 @@ enum StreamHarness {
 
     /// What a codec's stream encoder writes for `events`: the opening events, one group per
     /// event, and the closing events, as wire text.
-    static func encode(_ events: [ChatStreamEvent], codec: any WireCodec, id: String = "resp-1", model: String = "model-1") -> String {
+    static func encode(_ events: [ChatStreamEvent], codec: any LegacyCodec, id: String = "resp-1", model: String = "model-1") -> String {
         var encoder = codec.makeStreamEncoder(id: id, model: model)
         var sse = encoder.start()
         for event in events { sse += encoder.encode(event) }
@@ -42,7 +42,7 @@ enum StreamHarness {
     }
 
     /// The error `text` makes the decoder throw, or `nil` when it decodes.
-    static func error(decoding text: String, codec: any WireCodec, provider: ProviderID) -> ChimeraError? {
+    static func error(decoding text: String, codec: any LegacyCodec, provider: ProviderID) -> ChimeraError? {
         do {
             _ = try decode(text, codec: codec, provider: provider)
             return nil

@@ -104,7 +104,7 @@ extension ChatRequest {
                 case .text(let text): text.cacheControl != nil
                 case .image(let media), .document(let media): media.cacheControl != nil
                 case .toolResult(let result): result.cacheControl != nil
-                case .toolCall, .reasoning: false
+                case .toolCall, .reasoning, .opaque: false
                 }
             }
         }

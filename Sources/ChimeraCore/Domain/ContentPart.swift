@@ -21,6 +21,10 @@ public enum ContentPart: Sendable, Hashable {
     /// The model's reasoning (Anthropic thinking, Gemini thoughts, DeepSeek `reasoning_content`),
     /// kept verbatim with its signature so it can be sent back.
     case reasoning(Reasoning)
+    /// A part of one protocol family that has no counterpart in the others (OpenAI
+    /// `input_audio`, Anthropic `server_tool_use`, Gemini `executableCode`), kept as sent: that
+    /// family's binding writes it back, every other refuses it by name.
+    case opaque(OpaquePart)
 
     /// A text part.
     public static func text(_ text: String, cacheControl: CacheControl? = nil) -> ContentPart {
@@ -54,6 +58,23 @@ public enum ContentPart: Sendable, Hashable {
             self.text = text
             self.cacheControl = cacheControl
         }
+    }
+}
+
+/// A part in one family's own JSON (see ``ContentPart/opaque(_:)``).
+public struct OpaquePart: Sendable, Hashable {
+    /// The family whose JSON this is.
+    public var family: ProtocolFamily
+    /// The part's type as the family names it (`input_audio`, `server_tool_use`), for messages.
+    public var type: String
+    /// The part as sent.
+    public var json: JSONValue
+
+    /// Creates an opaque part.
+    public init(family: ProtocolFamily, type: String, json: JSONValue) {
+        self.family = family
+        self.type = type
+        self.json = json
     }
 }
 

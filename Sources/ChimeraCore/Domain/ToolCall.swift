@@ -1,3 +1,5 @@
+import Foundation
+
 /// A call of one of the request's tools, as the model wrote it.
 public struct ToolCall: Sendable, Hashable {
     /// The call's id, which its result refers to (Gemini gives none; Chimera makes one).
@@ -58,4 +60,31 @@ public struct ToolResult: Sendable, Hashable {
 
     /// The text parts joined.
     public var text: String { content.compactMap(\.text).joined() }
+}
+
+extension ToolCall {
+    /// What separates a call's id from the signature folded into it.
+    static let signatureSeparator = "__sig_"
+
+    /// The id with the signature folded in, for protocols that have no place for a tool call's
+    /// signature (OpenAI Chat, Anthropic Messages): a caller of those protocols sends the id back
+    /// unchanged with the call and its result, so a Gemini signature survives the round trip.
+    /// The signature is written base64url, so the id stays within `[A-Za-z0-9_-]`.
+    public var idCarryingSignature: String {
+        guard let signature, !signature.isEmpty else { return id }
+        let data = Data(base64Encoded: signature) ?? Data(signature.utf8)
+        let base64URL = data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return id + Self.signatureSeparator + base64URL
+    }
+
+    /// Splits an id written by ``idCarryingSignature`` into the call's id and its signature
+    /// (base64, as the provider wrote it); any other id comes back whole, without a signature.
+    public static func splitSignature(from id: String) -> (id: String, signature: String?) {
+        guard let range = id.range(of: signatureSeparator, options: .backwards) else { return (id, nil) }
+        var base64 = id[range.upperBound...].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard Data(base64Encoded: base64) != nil else { return (id, nil) }
+        return (String(id[..<range.lowerBound]), base64)
+    }
 }

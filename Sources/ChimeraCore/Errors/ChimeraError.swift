@@ -176,3 +176,24 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
+
+extension ChimeraError {
+    /// The HTTP status a server answers this error with: its own, or one that fits its kind.
+    ///
+    /// A ``Kind/decoding`` error is an answer from upstream Chimera could not read (a server's
+    /// own inbound bytes fail as ``Kind/invalidRequest``), so it is a 502 like any other upstream
+    /// failure: a 400 would blame the caller.
+    public var httpStatus: Int {
+        if let status, (400...599).contains(status) { return status }
+        switch kind {
+        case .invalidRequest: return 400
+        case .authentication: return 401
+        case .rateLimited: return 429
+        case .proxyUnavailable: return 502
+        case .timeout: return 504
+        case .configuration: return 500
+        case .cancelled: return 499
+        default: return 502
+        }
+    }
+}

@@ -9,7 +9,7 @@ import NIOHTTP1
 /// provider's own API (direct mode) or the same protocol on a proxy route (proxy mode, JSON).
 ///
 /// It validates, encodes, sends with retries of transient failures (never once a stream has
-/// delivered an event), and decodes answers and errors with the provider's ``WireCodec``.
+/// delivered an event), and decodes answers and errors with the provider's ``LegacyCodec``.
 public struct HTTPProvider: LLMProvider {
     public let id: ProviderID
     public var capabilities: ProviderCapabilities { .of(id) }
@@ -23,7 +23,7 @@ public struct HTTPProvider: LLMProvider {
     }
 
     private let target: Target
-    private let codec: any WireCodec
+    private let codec: any LegacyCodec
     private let transport: HTTPTransport
     private let timeouts: Timeouts
     private let route: Route
@@ -55,7 +55,7 @@ public struct HTTPProvider: LLMProvider {
     ) {
         self.id = id
         self.target = target
-        self.codec = WireCodecs.codec(for: id)
+        self.codec = LegacyCodecs.codec(for: id)
         self.transport = transport
         self.timeouts = timeouts
         self.route = route

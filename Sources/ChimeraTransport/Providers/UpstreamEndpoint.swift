@@ -24,7 +24,7 @@ public struct UpstreamEndpoint: Sendable {
 
     /// The provider's own API, authenticated with its key.
     public static func direct(_ provider: ProviderID, baseURL: URL, apiKey: Secret?) -> UpstreamEndpoint {
-        UpstreamEndpoint(provider: provider, baseURL: baseURL, headers: WireCodecs.codec(for: provider).authenticationHeaders(apiKey: apiKey))
+        UpstreamEndpoint(provider: provider, baseURL: baseURL, headers: LegacyCodecs.codec(for: provider).authenticationHeaders(apiKey: apiKey))
     }
 
     /// The provider's protocol on a proxy route: `/<route>/v1/chat/completions`,
@@ -33,7 +33,7 @@ public struct UpstreamEndpoint: Sendable {
     public static func proxied(_ provider: ProviderID, proxyURL: URL, route: String, proxyKey: Secret?) -> UpstreamEndpoint {
         var base = proxyURL.appending(path: route)
         if provider.family == .openAIChat { base = base.appending(path: "v1") }
-        var headers = WireCodecs.codec(for: provider).authenticationHeaders(apiKey: nil)
+        var headers = LegacyCodecs.codec(for: provider).authenticationHeaders(apiKey: nil)
         if let proxyKey { headers.append((name: "authorization", value: "Bearer \(proxyKey.value)")) }
         return UpstreamEndpoint(provider: provider, baseURL: base, headers: headers)
     }

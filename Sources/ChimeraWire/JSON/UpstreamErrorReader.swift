@@ -15,8 +15,14 @@ enum UpstreamErrorReader {
     static let retryableStatuses: Set<Int> = [408, 409, 429, 500, 502, 503, 504, 529]
 
     /// The error of a non-2xx answer.
-    static func httpError(status: Int, headers: [(name: String, value: String)], body: Data, provider: ProviderID) -> ChimeraError {
-        let json = JSONValue.parse(body)
+    static func httpError(status: Int, headers: [(name: String, value: String)], body: some Collection<UInt8>, provider: ProviderID) -> ChimeraError {
+        let json: JSONValue?
+        do {
+            json = try JSONValue(parsing: body)
+        } catch {
+            // An HTML page from a gateway, an empty body: the status still says what failed.
+            json = nil
+        }
         let fields = json.map { Fields(body: $0) } ?? Fields()
         var message = "\(provider.displayName) answered HTTP \(status)"
         if !fields.labels.isEmpty {
@@ -47,7 +53,7 @@ enum UpstreamErrorReader {
     ///   - error: The payload's `error` member (an object, or a bare message string).
     ///   - raw: The payload's bytes, kept (redacted and bounded) as the error's body.
     ///   - location: Where it arrived, for the message: `in the stream`, `in a 200 response`.
-    static func inBandError(_ error: JSONValue, raw: Data, provider: ProviderID, location: String) -> ChimeraError? {
+    static func inBandError(_ error: JSONValue, raw: some Collection<UInt8>, provider: ProviderID, location: String) -> ChimeraError? {
         guard error != .null else { return nil }
         let fields = Fields(error: error)
         var message = "\(provider.displayName) sent an error \(location)"

@@ -5,7 +5,7 @@ import ChimeraCore
 /// The first chunk announces the assistant role, each delta and finish reason gets its own
 /// chunk, usage gets a chunk with `choices: []` (what `stream_options.include_usage` produces),
 /// and the stream ends with `data: [DONE]`. Empty deltas are not sent.
-struct OpenAIStreamEncoder: StreamEncoder {
+struct LegacyOpenAIStreamEncoder: LegacyStreamEncoder {
     let id: String
     let model: String
     let created: Int
@@ -20,9 +20,9 @@ struct OpenAIStreamEncoder: StreamEncoder {
             guard !text.isEmpty else { return [] }
             return [chunk(choices: [.init(index: 0, delta: .init(content: text), finishReason: nil)])]
         case .finish(let reason, _):
-            return [chunk(choices: [.init(index: 0, delta: .init(), finishReason: OpenAIChatCodec.wire(finishReason: reason))])]
+            return [chunk(choices: [.init(index: 0, delta: .init(), finishReason: LegacyOpenAICodec.wire(finishReason: reason))])]
         case .usage(let usage):
-            return [chunk(choices: [], usage: OpenAIChatCodec.wire(usage: usage))]
+            return [chunk(choices: [], usage: LegacyOpenAICodec.wire(usage: usage))]
         default:
             return []
         }
@@ -33,11 +33,11 @@ struct OpenAIStreamEncoder: StreamEncoder {
     }
 
     func encodeError(_ error: ChimeraError) -> SSEEvent {
-        SSEEvent(data: WireJSON.encodeString(OpenAIChatCodec.errorBody(error)))
+        SSEEvent(data: LegacyWireJSON.encodeString(LegacyOpenAICodec.errorBody(error)))
     }
 
-    private func chunk(choices: [OpenAIWire.Choice], usage: OpenAIWire.Usage? = nil) -> SSEEvent {
-        SSEEvent(data: WireJSON.encodeString(OpenAIWire.Completion(
+    private func chunk(choices: [LegacyOpenAIWire.Choice], usage: LegacyOpenAIWire.Usage? = nil) -> SSEEvent {
+        SSEEvent(data: LegacyWireJSON.encodeString(LegacyOpenAIWire.Completion(
             id: id,
             object: "chat.completion.chunk",
             created: created,

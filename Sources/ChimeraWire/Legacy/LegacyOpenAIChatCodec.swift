@@ -16,7 +16,7 @@ import Foundation
 /// `content_filter`→``FinishReason/contentFilter``; any other value (DeepSeek's
 /// `insufficient_system_resource`) is kept as ``FinishReason/unknown(_:)``. Writing maps
 /// ``FinishReason/stopSequence`` to `stop`, since OpenAI does not tell the two apart.
-public struct OpenAIChatCodec: WireCodec {
+public struct LegacyOpenAICodec: LegacyCodec {
     /// The provider whose dialect is written.
     public let provider: ProviderID
 
@@ -46,9 +46,9 @@ public struct OpenAIChatCodec: WireCodec {
     /// - Throws: ``ChimeraError`` of kind `invalidRequest` when a number cannot be written as JSON.
     public func encodeRequest(_ request: ChatRequest) throws(ChimeraError) -> Data {
         let usesCompletionTokens = provider == .openai
-        let body = OpenAIWire.Request(
+        let body = LegacyOpenAIWire.Request(
             model: request.model,
-            messages: request.messages.map { OpenAIWire.Message(role: $0.role.rawValue, content: .init($0.text)) },
+            messages: request.messages.map { LegacyOpenAIWire.Message(role: $0.role.rawValue, content: .init($0.text)) },
             maxTokens: usesCompletionTokens ? nil : request.maxTokens,
             maxCompletionTokens: usesCompletionTokens ? request.maxTokens : nil,
             temperature: request.temperature,
@@ -57,7 +57,7 @@ public struct OpenAIChatCodec: WireCodec {
             stream: request.stream,
             streamOptions: request.stream ? .init(includeUsage: true) : nil
         )
-        return try WireJSON.encodeRequest(body, provider: provider)
+        return try LegacyWireJSON.encodeRequest(body, provider: provider)
     }
 
     /// Reads `choices[0].message.content` (which may be `null`), `finish_reason` and `usage`.
@@ -65,14 +65,14 @@ public struct OpenAIChatCodec: WireCodec {
     /// - Throws: ``ChimeraError`` of kind `decoding` naming the bad field, or the error a 200
     ///   body carried in an `error` member.
     public func decodeResponse(_ body: Data, provider: ProviderID) throws(ChimeraError) -> ChatResponse {
-        let completion: OpenAIWire.Completion
+        let completion: LegacyOpenAIWire.Completion
         do {
-            completion = try WireJSON.decode(OpenAIWire.Completion.self, from: body)
+            completion = try LegacyWireJSON.decode(LegacyOpenAIWire.Completion.self, from: body)
         } catch {
             throw ChimeraError.malformed("response", detail: error.message, provider: provider, body: body)
         }
         if let error = completion.error,
-           let failure = UpstreamErrorReader.inBandError(error, raw: body, provider: provider, location: "in a 200 response") {
+           let failure = UpstreamErrorReader.inBandError(error.jsonValue, raw: body, provider: provider, location: "in a 200 response") {
             throw failure
         }
         let choice = completion.choices?.first { ($0.index ?? 0) == 0 }
@@ -88,7 +88,7 @@ public struct OpenAIChatCodec: WireCodec {
 
     /// A decoder of `data:` chunks ending, optionally, with `data: [DONE]`.
     public func makeStreamDecoder(provider: ProviderID) -> any StreamDecoder {
-        OpenAIStreamDecoder(provider: provider)
+        LegacyOpenAIStreamDecoder(provider: provider)
     }
 
     /// Reads `{"error":{message,type,param,code}}` (and the other shapes
@@ -102,7 +102,7 @@ public struct OpenAIChatCodec: WireCodec {
     /// - Throws: ``ChimeraError`` of kind `decoding` naming the bad field.
     public func decodeModelList(_ body: Data, provider: ProviderID) throws(ChimeraError) -> [ModelInfo] {
         do {
-            return try WireJSON.decode(OpenAIWire.ModelList.self, from: body).data.map { ModelInfo(id: $0.id, provider: provider) }
+            return try LegacyWireJSON.decode(LegacyOpenAIWire.ModelList.self, from: body).data.map { ModelInfo(id: $0.id, provider: provider) }
         } catch {
             throw ChimeraError.malformed("model list", detail: error.message, provider: provider, body: body)
         }
@@ -118,9 +118,9 @@ public struct OpenAIChatCodec: WireCodec {
     /// - Throws: ``ChimeraError`` of kind `invalidRequest` naming the field, e.g.
     ///   `messages[2].role: expected a string`.
     public func decodeRequest(_ body: Data, provider: ProviderID, model: String?, stream: Bool?) throws(ChimeraError) -> ChatRequest {
-        let wire: OpenAIWire.Request
+        let wire: LegacyOpenAIWire.Request
         do {
-            wire = try WireJSON.decode(OpenAIWire.Request.self, from: body)
+            wire = try LegacyWireJSON.decode(LegacyOpenAIWire.Request.self, from: body)
         } catch {
             throw ChimeraError.invalidRequest(error.message, provider: provider)
         }
@@ -139,7 +139,7 @@ public struct OpenAIChatCodec: WireCodec {
 
     /// A `chat.completion` object with one choice.
     public func encodeResponse(_ response: ChatResponse) -> Data {
-        WireJSON.encode(OpenAIWire.Completion(
+        LegacyWireJSON.encode(LegacyOpenAIWire.Completion(
             id: response.id,
             object: "chat.completion",
             created: Self.now(),
@@ -150,23 +150,23 @@ public struct OpenAIChatCodec: WireCodec {
     }
 
     /// An encoder of `chat.completion.chunk` events ending with `data: [DONE]`.
-    public func makeStreamEncoder(id: String, model: String) -> any StreamEncoder {
-        OpenAIStreamEncoder(id: id, model: model, created: Self.now())
+    public func makeStreamEncoder(id: String, model: String) -> any LegacyStreamEncoder {
+        LegacyOpenAIStreamEncoder(id: id, model: model, created: Self.now())
     }
 
     /// `{"error":{"message","type","param":null,"code"}}` with the type of the error's status
     /// (``errorType(status:)``). The code repeats the type, as AIClient-2-API does, except for a
     /// 429 that must not be retried, which gets `insufficient_quota` so a client leaves it alone.
     public func encodeError(_ error: ChimeraError) -> Data {
-        WireJSON.encode(Self.errorBody(error))
+        LegacyWireJSON.encode(Self.errorBody(error))
     }
 
     /// `{"object":"list","data":[{"id","object":"model","created":0,"owned_by"}]}`; `created` is
     /// 0 because Chimera does not know when a model was made.
     public func encodeModelList(_ models: [ModelInfo]) -> Data {
-        WireJSON.encode(OpenAIWire.ModelList(
+        LegacyWireJSON.encode(LegacyOpenAIWire.ModelList(
             object: "list",
-            data: models.map { OpenAIWire.Model(id: $0.id, object: "model", created: 0, ownedBy: $0.provider.rawValue) }
+            data: models.map { LegacyOpenAIWire.Model(id: $0.id, object: "model", created: 0, ownedBy: $0.provider.rawValue) }
         ))
     }
 
@@ -186,11 +186,11 @@ public struct OpenAIChatCodec: WireCodec {
         }
     }
 
-    static func errorBody(_ error: ChimeraError) -> OpenAIWire.ErrorBody {
-        let status = WireCodecs.httpStatus(for: error)
+    static func errorBody(_ error: ChimeraError) -> LegacyOpenAIWire.ErrorBody {
+        let status = error.httpStatus
         let type = errorType(status: status)
         let code = status == 429 && !error.isRetryable ? "insufficient_quota" : type
-        return OpenAIWire.ErrorBody(error: .init(message: error.upstreamMessage ?? error.message, type: type, param: nil, code: code))
+        return LegacyOpenAIWire.ErrorBody(error: .init(message: error.upstreamMessage ?? error.message, type: type, param: nil, code: code))
     }
 
     static func finishReason(wire: String) -> FinishReason {
@@ -213,12 +213,12 @@ public struct OpenAIChatCodec: WireCodec {
         }
     }
 
-    static func usage(wire: OpenAIWire.Usage) -> Usage {
+    static func usage(wire: LegacyOpenAIWire.Usage) -> Usage {
         .wire(input: [wire.promptTokens ?? 0], output: [wire.completionTokens ?? 0], total: wire.totalTokens)
     }
 
-    static func wire(usage: Usage) -> OpenAIWire.Usage {
-        OpenAIWire.Usage(promptTokens: usage.inputTokens, completionTokens: usage.outputTokens, totalTokens: usage.totalTokens)
+    static func wire(usage: Usage) -> LegacyOpenAIWire.Usage {
+        LegacyOpenAIWire.Usage(promptTokens: usage.inputTokens, completionTokens: usage.outputTokens, totalTokens: usage.totalTokens)
     }
 
     private static func role(wire: String) -> ChatMessage.Role {

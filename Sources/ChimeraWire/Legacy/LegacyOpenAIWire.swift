@@ -1,10 +1,10 @@
 import Foundation
 
-/// The JSON of OpenAI Chat Completions, as ``OpenAIChatCodec`` writes and reads it.
+/// The JSON of OpenAI Chat Completions, as ``LegacyOpenAICodec`` writes and reads it.
 ///
 /// Every struct ignores keys it does not name (tool calls, logprobs, `obfuscation`, …) and reads
 /// enum-like strings (roles, finish reasons) as plain strings so unknown values survive.
-enum OpenAIWire {
+enum LegacyOpenAIWire {
     /// A chat completion request: written by clients, read by the proxy server.
     struct Request: Codable {
         var model: String
@@ -62,7 +62,7 @@ enum OpenAIWire {
                 do {
                     text = try container.decode([TextPart].self).map(\.text).joined(separator: "\n\n")
                 } catch DecodingError.typeMismatch(_, let context) where context.codingPath.count == decoder.codingPath.count {
-                    throw WireJSON.invalid(at: decoder.codingPath, "expected a string or an array of text parts")
+                    throw LegacyWireJSON.invalid(at: decoder.codingPath, "expected a string or an array of text parts")
                 }
             }
         }
@@ -85,7 +85,7 @@ enum OpenAIWire {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let type = try container.decode(String.self, forKey: .type)
             guard type == "text" else {
-                throw WireJSON.invalid(at: decoder.codingPath + [CodingKeys.type], "\(WireJSON.quoted(type)) is not supported; accepted: text")
+                throw LegacyWireJSON.invalid(at: decoder.codingPath + [CodingKeys.type], "\(LegacyWireJSON.quoted(type)) is not supported; accepted: text")
             }
             text = try container.decode(String.self, forKey: .text)
         }
@@ -105,7 +105,7 @@ enum OpenAIWire {
                 do {
                     sequences = try container.decode([String].self)
                 } catch DecodingError.typeMismatch(_, let context) where context.codingPath.count == decoder.codingPath.count {
-                    throw WireJSON.invalid(at: decoder.codingPath, "expected a string or an array of strings")
+                    throw LegacyWireJSON.invalid(at: decoder.codingPath, "expected a string or an array of strings")
                 }
             }
         }
@@ -126,7 +126,7 @@ enum OpenAIWire {
         var model: String?
         var choices: [Choice]?
         var usage: Usage?
-        var error: JSONValue?
+        var error: AnyJSON?
     }
 
     /// One choice; `message` in responses, `delta` in stream chunks.

@@ -10,11 +10,11 @@ import Foundation
 /// after it (AIClient-2-API may append its own `message_stop`) is ignored; a stream that ended
 /// after a `stop_reason` but without `message_stop` is complete too. `ping` and unknown event
 /// types are ignored; an `error` event is thrown as the error it stands for.
-struct AnthropicStreamDecoder: StreamDecoder {
+struct LegacyAnthropicStreamDecoder: StreamDecoder {
     let provider: ProviderID
     private(set) var isComplete = false
     private var sawStopReason = false
-    private var input = AnthropicWire.Usage()
+    private var input = LegacyAnthropicWire.Usage()
 
     init(provider: ProviderID) {
         self.provider = provider
@@ -24,16 +24,16 @@ struct AnthropicStreamDecoder: StreamDecoder {
         let data = event.data.trimmingCharacters(in: .whitespacesAndNewlines)
         if isComplete || data.isEmpty { return [] }
         let bytes = Data(data.utf8)
-        let payload: AnthropicWire.Event
+        let payload: LegacyAnthropicWire.Event
         do {
-            payload = try WireJSON.decode(AnthropicWire.Event.self, from: bytes)
+            payload = try LegacyWireJSON.decode(LegacyAnthropicWire.Event.self, from: bytes)
         } catch {
             throw ChimeraError.malformed("stream event", detail: error.message, provider: provider, body: bytes)
         }
         let type = payload.type ?? event.event
         if type == "error" || payload.error.map({ $0 != .null }) == true {
             let error = payload.error ?? .object([:])
-            if let failure = UpstreamErrorReader.inBandError(error, raw: bytes, provider: provider, location: "in the stream") {
+            if let failure = UpstreamErrorReader.inBandError(error.jsonValue, raw: bytes, provider: provider, location: "in the stream") {
                 throw failure
             }
         }
@@ -67,18 +67,18 @@ struct AnthropicStreamDecoder: StreamDecoder {
         return [.delta(text)]
     }
 
-    private mutating func messageDelta(_ payload: AnthropicWire.Event) -> [ChatStreamEvent] {
+    private mutating func messageDelta(_ payload: LegacyAnthropicWire.Event) -> [ChatStreamEvent] {
         var events: [ChatStreamEvent] = []
         if let reason = payload.delta?.stopReason {
             sawStopReason = true
-            events.append(.finish(AnthropicMessagesCodec.finishReason(wire: reason)))
+            events.append(.finish(LegacyAnthropicCodec.finishReason(wire: reason)))
         }
         if let usage = payload.usage {
             // Newer servers repeat the (cumulative) input counts here; they replace the start's.
             input.inputTokens = usage.inputTokens ?? input.inputTokens
             input.cacheCreationInputTokens = usage.cacheCreationInputTokens ?? input.cacheCreationInputTokens
             input.cacheReadInputTokens = usage.cacheReadInputTokens ?? input.cacheReadInputTokens
-            events.append(.usage(AnthropicMessagesCodec.usage(input: input, output: usage.outputTokens)))
+            events.append(.usage(LegacyAnthropicCodec.usage(input: input, output: usage.outputTokens)))
         }
         return events
     }

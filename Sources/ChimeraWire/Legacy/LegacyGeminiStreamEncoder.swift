@@ -6,7 +6,7 @@ import ChimeraCore
 /// its last chunk, so both are held until ``finish()``, which writes that chunk. Since the end
 /// of the body is Gemini's only terminator and a reader needs a finish reason to know the stream
 /// was whole, a stream that never had a finish event ends with `STOP`, as AIClient-2-API does.
-struct GeminiStreamEncoder: StreamEncoder {
+struct LegacyGeminiStreamEncoder: LegacyStreamEncoder {
     let id: String
     let model: String
     private var finishReason: FinishReason?
@@ -39,17 +39,17 @@ struct GeminiStreamEncoder: StreamEncoder {
 
     mutating func finish() -> [SSEEvent] {
         [chunk(
-            .init(finishReason: GeminiCodec.wire(finishReason: finishReason ?? .stop), index: 0),
-            usage: usage.map(GeminiCodec.wire(usage:))
+            .init(finishReason: LegacyGeminiCodec.wire(finishReason: finishReason ?? .stop), index: 0),
+            usage: usage.map(LegacyGeminiCodec.wire(usage:))
         )]
     }
 
     func encodeError(_ error: ChimeraError) -> SSEEvent {
-        SSEEvent(data: WireJSON.encodeString(GeminiCodec.errorBody(error)))
+        SSEEvent(data: LegacyWireJSON.encodeString(LegacyGeminiCodec.errorBody(error)))
     }
 
-    private func chunk(_ candidate: GeminiWire.Candidate, usage: GeminiWire.UsageMetadata? = nil) -> SSEEvent {
-        SSEEvent(data: WireJSON.encodeString(GeminiWire.Response(
+    private func chunk(_ candidate: LegacyGeminiWire.Candidate, usage: LegacyGeminiWire.UsageMetadata? = nil) -> SSEEvent {
+        SSEEvent(data: LegacyWireJSON.encodeString(LegacyGeminiWire.Response(
             candidates: [candidate],
             usageMetadata: usage,
             modelVersion: model,

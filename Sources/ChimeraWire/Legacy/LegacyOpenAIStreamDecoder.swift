@@ -7,7 +7,7 @@ import Foundation
 /// `[DONE]` is optional because AIClient-2-API omits it after a chunk with a `finish_reason`; a
 /// stream is complete once either arrived. Usage comes from any chunk that carries it (normally
 /// the last, with `choices: []`). Only the first choice (`index` 0) is read.
-struct OpenAIStreamDecoder: StreamDecoder {
+struct LegacyOpenAIStreamDecoder: StreamDecoder {
     let provider: ProviderID
     private(set) var isComplete = false
     private var sawFinishReason = false
@@ -24,13 +24,13 @@ struct OpenAIStreamDecoder: StreamDecoder {
             return []
         }
         let bytes = Data(data.utf8)
-        let chunk: OpenAIWire.Completion
+        let chunk: LegacyOpenAIWire.Completion
         do {
-            chunk = try WireJSON.decode(OpenAIWire.Completion.self, from: bytes)
+            chunk = try LegacyWireJSON.decode(LegacyOpenAIWire.Completion.self, from: bytes)
         } catch {
             throw ChimeraError.malformed("stream event", detail: error.message, provider: provider, body: bytes)
         }
-        if let error = chunk.error, let failure = UpstreamErrorReader.inBandError(error, raw: bytes, provider: provider, location: "in the stream") {
+        if let error = chunk.error, let failure = UpstreamErrorReader.inBandError(error.jsonValue, raw: bytes, provider: provider, location: "in the stream") {
             throw failure
         }
         var events: [ChatStreamEvent] = []
@@ -40,11 +40,11 @@ struct OpenAIStreamDecoder: StreamDecoder {
             }
             if let reason = choice.finishReason {
                 sawFinishReason = true
-                events.append(.finish(OpenAIChatCodec.finishReason(wire: reason)))
+                events.append(.finish(LegacyOpenAICodec.finishReason(wire: reason)))
             }
         }
         if let usage = chunk.usage {
-            events.append(.usage(OpenAIChatCodec.usage(wire: usage)))
+            events.append(.usage(LegacyOpenAICodec.usage(wire: usage)))
         }
         return events
     }

@@ -1,12 +1,12 @@
 import Foundation
 
-/// The JSON of Gemini generateContent, as ``GeminiCodec`` writes and reads it.
+/// The JSON of Gemini generateContent, as ``LegacyGeminiCodec`` writes and reads it.
 ///
 /// Names are lowerCamelCase, as Google's JSON mapping of protobuf writes them; inbound requests
 /// may also use the protobuf field names (`system_instruction`, `max_output_tokens`), which
 /// Google's own REST examples do and Google's servers accept. Unknown keys are ignored and enum
 /// strings (roles, finish reasons) are read as plain strings.
-enum GeminiWire {
+enum LegacyGeminiWire {
     /// A generateContent request body (the model and the stream flag are in the URL).
     struct Request: Codable {
         var contents: [Content]
@@ -70,7 +70,7 @@ enum GeminiWire {
         var usageMetadata: UsageMetadata?
         var modelVersion: String?
         var responseId: String?
-        var error: JSONValue?
+        var error: AnyJSON?
     }
 
     /// One candidate answer.
@@ -142,7 +142,7 @@ enum GeminiWire {
     }
 }
 
-extension KeyedDecodingContainer where Key == GeminiWire.AnyCodingKey {
+extension KeyedDecodingContainer where Key == LegacyGeminiWire.AnyCodingKey {
     /// The value under `key`, or else under `alternative`, or `nil` when neither is present.
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key, or alternative: Key) throws -> T? {
         try decodeIfPresent(type, forKey: contains(key) ? key : alternative)

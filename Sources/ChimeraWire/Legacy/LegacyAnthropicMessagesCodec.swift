@@ -13,8 +13,8 @@ import Foundation
 /// cache-read input tokens.
 ///
 /// Inbound requests keep text blocks, drop `thinking` blocks and reject other block types (see
-/// ``AnthropicWire/InputBlock``); each block of an array `system` becomes one system message.
-public struct AnthropicMessagesCodec: WireCodec {
+/// ``LegacyAnthropicWire/InputBlock``); each block of an array `system` becomes one system message.
+public struct LegacyAnthropicCodec: LegacyCodec {
     /// The `max_tokens` sent when a request sets no limit, since Anthropic requires one.
     ///
     /// 4096 fits the output limit of every current Claude model and is what converters such as
@@ -49,7 +49,7 @@ public struct AnthropicMessagesCodec: WireCodec {
     ///   has no place for (anything but system, user and assistant) or a number that cannot be
     ///   written as JSON.
     public func encodeRequest(_ request: ChatRequest) throws(ChimeraError) -> Data {
-        var messages: [AnthropicWire.Message] = []
+        var messages: [LegacyAnthropicWire.Message] = []
         for (index, message) in request.messages.enumerated() {
             switch message.role {
             case .system:
@@ -59,22 +59,22 @@ public struct AnthropicMessagesCodec: WireCodec {
             case .tool, .unknown:
                 let role = message.role.rawValue
                 throw ChimeraError.invalidRequest(
-                    "messages[\(index)].role: \(WireJSON.quoted(role)) cannot be sent to Anthropic; accepted: system, user, assistant",
+                    "messages[\(index)].role: \(LegacyWireJSON.quoted(role)) cannot be sent to Anthropic; accepted: system, user, assistant",
                     provider: request.provider
                 )
             }
         }
-        let body = AnthropicWire.Request(
+        let body = LegacyAnthropicWire.Request(
             model: request.model,
             maxTokens: request.maxTokens ?? Self.defaultMaxTokens,
-            system: request.systemPrompt.map(AnthropicWire.System.init),
+            system: request.systemPrompt.map(LegacyAnthropicWire.System.init),
             messages: messages,
             temperature: request.temperature.map { min(max($0, 0), 1) },
             topP: request.topP,
             stopSequences: request.stopSequences.isEmpty ? nil : request.stopSequences,
             stream: request.stream
         )
-        return try WireJSON.encodeRequest(body, provider: request.provider)
+        return try LegacyWireJSON.encodeRequest(body, provider: request.provider)
     }
 
     /// Reads the text blocks, `stop_reason` and `usage` of a message.
@@ -82,14 +82,14 @@ public struct AnthropicMessagesCodec: WireCodec {
     /// - Throws: ``ChimeraError`` of kind `decoding` naming the bad field, or the error a 200
     ///   body carried.
     public func decodeResponse(_ body: Data, provider: ProviderID) throws(ChimeraError) -> ChatResponse {
-        let response: AnthropicWire.Response
+        let response: LegacyAnthropicWire.Response
         do {
-            response = try WireJSON.decode(AnthropicWire.Response.self, from: body)
+            response = try LegacyWireJSON.decode(LegacyAnthropicWire.Response.self, from: body)
         } catch {
             throw ChimeraError.malformed("response", detail: error.message, provider: provider, body: body)
         }
         if let error = response.error,
-           let failure = UpstreamErrorReader.inBandError(error, raw: body, provider: provider, location: "in a 200 response") {
+           let failure = UpstreamErrorReader.inBandError(error.jsonValue, raw: body, provider: provider, location: "in a 200 response") {
             throw failure
         }
         let message = response.message
@@ -105,7 +105,7 @@ public struct AnthropicMessagesCodec: WireCodec {
 
     /// A decoder of Anthropic's typed events (`message_start` … `message_stop`).
     public func makeStreamDecoder(provider: ProviderID) -> any StreamDecoder {
-        AnthropicStreamDecoder(provider: provider)
+        LegacyAnthropicStreamDecoder(provider: provider)
     }
 
     /// Reads `{"type":"error","error":{type,message}}` (and the other shapes
@@ -119,7 +119,7 @@ public struct AnthropicMessagesCodec: WireCodec {
     /// - Throws: ``ChimeraError`` of kind `decoding` naming the bad field.
     public func decodeModelList(_ body: Data, provider: ProviderID) throws(ChimeraError) -> [ModelInfo] {
         do {
-            return try WireJSON.decode(AnthropicWire.ModelList.self, from: body).data.map {
+            return try LegacyWireJSON.decode(LegacyAnthropicWire.ModelList.self, from: body).data.map {
                 ModelInfo(id: $0.id, provider: provider, displayName: $0.displayName)
             }
         } catch {
@@ -136,9 +136,9 @@ public struct AnthropicMessagesCodec: WireCodec {
     /// - Throws: ``ChimeraError`` of kind `invalidRequest` naming the field, e.g.
     ///   `max_tokens: required`.
     public func decodeRequest(_ body: Data, provider: ProviderID, model: String?, stream: Bool?) throws(ChimeraError) -> ChatRequest {
-        let wire: AnthropicWire.Request
+        let wire: LegacyAnthropicWire.Request
         do {
-            wire = try WireJSON.decode(AnthropicWire.Request.self, from: body)
+            wire = try LegacyWireJSON.decode(LegacyAnthropicWire.Request.self, from: body)
         } catch {
             throw ChimeraError.invalidRequest(error.message, provider: provider)
         }
@@ -158,7 +158,7 @@ public struct AnthropicMessagesCodec: WireCodec {
 
     /// A `message` object with one text block.
     public func encodeResponse(_ response: ChatResponse) -> Data {
-        WireJSON.encode(AnthropicWire.MessageObject(
+        LegacyWireJSON.encode(LegacyAnthropicWire.MessageObject(
             id: response.id,
             model: response.model,
             content: [.init(type: "text", text: response.text)],
@@ -168,21 +168,21 @@ public struct AnthropicMessagesCodec: WireCodec {
     }
 
     /// An encoder of Anthropic's typed events, each with `event: <type>`.
-    public func makeStreamEncoder(id: String, model: String) -> any StreamEncoder {
-        AnthropicStreamEncoder(id: id, model: model)
+    public func makeStreamEncoder(id: String, model: String) -> any LegacyStreamEncoder {
+        LegacyAnthropicStreamEncoder(id: id, model: model)
     }
 
     /// `{"type":"error","error":{"type","message"}}` with the type of the error's status
     /// (``errorType(status:)``), except for a 429 that must not be retried, which gets
     /// `billing_error` so a client leaves it alone.
     public func encodeError(_ error: ChimeraError) -> Data {
-        WireJSON.encode(Self.errorBody(error))
+        LegacyWireJSON.encode(Self.errorBody(error))
     }
 
     /// One page holding every model: `{"data":[…],"has_more":false,"first_id","last_id"}`.
     /// `created_at` is the epoch because Chimera does not know when a model was made.
     public func encodeModelList(_ models: [ModelInfo]) -> Data {
-        WireJSON.encode(AnthropicWire.ModelList(
+        LegacyWireJSON.encode(LegacyAnthropicWire.ModelList(
             data: models.map { .init(type: "model", id: $0.id, displayName: $0.displayName ?? $0.id, createdAt: "1970-01-01T00:00:00Z") },
             hasMore: false,
             firstId: models.first?.id,
@@ -212,12 +212,12 @@ public struct AnthropicMessagesCodec: WireCodec {
         }
     }
 
-    static func errorBody(_ error: ChimeraError) -> AnthropicWire.ErrorBody {
-        let status = WireCodecs.httpStatus(for: error)
+    static func errorBody(_ error: ChimeraError) -> LegacyAnthropicWire.ErrorBody {
+        let status = error.httpStatus
         // A 429 that must not be retried is a spending limit, which Anthropic calls billing_error;
         // a client then leaves it alone instead of retrying a rate_limit_error.
         let type = status == 429 && !error.isRetryable ? "billing_error" : errorType(status: status)
-        return AnthropicWire.ErrorBody(error: .init(type: type, message: error.upstreamMessage ?? error.message))
+        return LegacyAnthropicWire.ErrorBody(error: .init(type: type, message: error.upstreamMessage ?? error.message))
     }
 
     static func finishReason(wire: String) -> FinishReason {
@@ -243,7 +243,7 @@ public struct AnthropicMessagesCodec: WireCodec {
     }
 
     /// Usage from the input counts of one `usage` object and an output count.
-    static func usage(input: AnthropicWire.Usage, output: Int?) -> Usage {
+    static func usage(input: LegacyAnthropicWire.Usage, output: Int?) -> Usage {
         .wire(
             input: [input.inputTokens ?? 0, input.cacheCreationInputTokens ?? 0, input.cacheReadInputTokens ?? 0],
             output: [output ?? 0],
@@ -251,7 +251,7 @@ public struct AnthropicMessagesCodec: WireCodec {
         )
     }
 
-    private static func text(of blocks: [AnthropicWire.OutputBlock]) -> String {
+    private static func text(of blocks: [LegacyAnthropicWire.OutputBlock]) -> String {
         blocks.filter { $0.type == "text" }.compactMap(\.text).joined()
     }
 }

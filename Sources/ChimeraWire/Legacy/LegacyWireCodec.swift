@@ -6,7 +6,7 @@ import Foundation
 /// A client (direct mode, proxy mode) encodes requests and decodes responses, streams and errors;
 /// the proxy server does the reverse (decodes inbound requests, encodes responses, streams and
 /// errors in the caller's protocol). Each codec is written once and used on both sides.
-public protocol WireCodec: Sendable {
+public protocol LegacyCodec: Sendable {
     /// The protocol family spoken.
     var family: ProtocolFamily { get }
 
@@ -51,7 +51,7 @@ public protocol WireCodec: Sendable {
     func encodeResponse(_ response: ChatResponse) -> Data
 
     /// An encoder for the Server-Sent Events of one streamed response.
-    func makeStreamEncoder(id: String, model: String) -> any StreamEncoder
+    func makeStreamEncoder(id: String, model: String) -> any LegacyStreamEncoder
 
     /// The body of an error response in this protocol's shape; the HTTP status is `error.status`
     /// (or the one ``httpStatus(for:)`` gives).
@@ -61,28 +61,8 @@ public protocol WireCodec: Sendable {
     func encodeModelList(_ models: [ModelInfo]) -> Data
 }
 
-/// Turns the events of one streamed response into domain events.
-public protocol StreamDecoder: Sendable {
-    /// Whether the stream has said it is over (`[DONE]`, `message_stop`); bytes after it are ignored.
-    ///
-    /// Always `false` for Gemini, whose streams have no terminator and end with the body.
-    var isComplete: Bool { get }
-
-    /// Decodes one event.
-    ///
-    /// - Returns: The domain events it carried (none for keep-alives and bookkeeping events).
-    /// - Throws: ``ChimeraError`` for an in-band error event or a malformed payload.
-    mutating func decode(_ event: SSEEvent) throws(ChimeraError) -> [ChatStreamEvent]
-
-    /// Called at the end of the body.
-    ///
-    /// - Throws: ``ChimeraError`` when the stream ended before it was complete (no finish
-    ///   reason, no terminator): a truncated stream is an error, not a short answer.
-    mutating func finish() throws(ChimeraError) -> [ChatStreamEvent]
-}
-
 /// Turns domain events into the Server-Sent Events of one protocol.
-public protocol StreamEncoder: Sendable {
+public protocol LegacyStreamEncoder: Sendable {
     /// The events that open the stream (Anthropic's `message_start`, …), sent before the first
     /// domain event.
     mutating func start() -> [SSEEvent]
@@ -98,42 +78,23 @@ public protocol StreamEncoder: Sendable {
 }
 
 /// The codec of each provider.
-public enum WireCodecs {
+public enum LegacyCodecs {
     /// The codec that speaks `provider`'s protocol, with its per-provider differences
     /// (OpenAI's `max_completion_tokens` versus `max_tokens` on compatible servers).
-    public static func codec(for provider: ProviderID) -> any WireCodec {
+    public static func codec(for provider: ProviderID) -> any LegacyCodec {
         switch provider.family {
-        case .openAIChat: OpenAIChatCodec(provider: provider)
-        case .anthropicMessages: AnthropicMessagesCodec()
-        case .geminiGenerateContent: GeminiCodec()
+        case .openAIChat: LegacyOpenAICodec(provider: provider)
+        case .anthropicMessages: LegacyAnthropicCodec()
+        case .geminiGenerateContent: LegacyGeminiCodec()
         }
     }
 
     /// The codec of a protocol family, for servers that decode inbound requests.
-    public static func codec(for family: ProtocolFamily) -> any WireCodec {
+    public static func codec(for family: ProtocolFamily) -> any LegacyCodec {
         switch family {
-        case .openAIChat: OpenAIChatCodec(provider: .openai)
-        case .anthropicMessages: AnthropicMessagesCodec()
-        case .geminiGenerateContent: GeminiCodec()
-        }
-    }
-
-    /// The HTTP status an error is answered with: its own, or one that fits its kind.
-    ///
-    /// A ``ChimeraError/Kind/decoding`` error is an answer from upstream Chimera could not read
-    /// (a server's own inbound bytes fail as ``ChimeraError/Kind/invalidRequest``), so it is a
-    /// 502 like any other upstream failure: a 400 would blame the caller.
-    public static func httpStatus(for error: ChimeraError) -> Int {
-        if let status = error.status, (400...599).contains(status) { return status }
-        switch error.kind {
-        case .invalidRequest: return 400
-        case .authentication: return 401
-        case .rateLimited: return 429
-        case .proxyUnavailable: return 502
-        case .timeout: return 504
-        case .configuration: return 500
-        case .cancelled: return 499
-        default: return 502
+        case .openAIChat: LegacyOpenAICodec(provider: .openai)
+        case .anthropicMessages: LegacyAnthropicCodec()
+        case .geminiGenerateContent: LegacyGeminiCodec()
         }
     }
 }

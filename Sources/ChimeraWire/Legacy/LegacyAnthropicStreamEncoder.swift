@@ -7,7 +7,7 @@ import ChimeraCore
 /// together in `message_delta` just before `message_stop`, so the finish reason and the last
 /// usage are held until ``finish()``. The real input count goes in `message_delta.usage`
 /// (`message_start` is sent before it is known, with 0).
-struct AnthropicStreamEncoder: StreamEncoder {
+struct LegacyAnthropicStreamEncoder: LegacyStreamEncoder {
     let id: String
     let model: String
     private var finishReason: FinishReason?
@@ -20,11 +20,11 @@ struct AnthropicStreamEncoder: StreamEncoder {
 
     mutating func start() -> [SSEEvent] {
         [
-            event(AnthropicWire.Event(
+            event(LegacyAnthropicWire.Event(
                 type: "message_start",
                 message: .init(id: id, model: model, content: [], stopReason: nil, usage: .init(inputTokens: 0, outputTokens: 0))
             )),
-            event(AnthropicWire.Event(type: "content_block_start", index: 0, contentBlock: .init(type: "text", text: ""))),
+            event(LegacyAnthropicWire.Event(type: "content_block_start", index: 0, contentBlock: .init(type: "text", text: ""))),
         ]
     }
 
@@ -32,7 +32,7 @@ struct AnthropicStreamEncoder: StreamEncoder {
         switch event {
         case .delta(let text):
             guard !text.isEmpty else { return [] }
-            return [self.event(AnthropicWire.Event(type: "content_block_delta", index: 0, delta: .init(type: "text_delta", text: text)))]
+            return [self.event(LegacyAnthropicWire.Event(type: "content_block_delta", index: 0, delta: .init(type: "text_delta", text: text)))]
         case .finish(let reason, _):
             finishReason = reason
             return []
@@ -46,21 +46,21 @@ struct AnthropicStreamEncoder: StreamEncoder {
 
     mutating func finish() -> [SSEEvent] {
         [
-            event(AnthropicWire.Event(type: "content_block_stop", index: 0)),
-            event(AnthropicWire.Event(
+            event(LegacyAnthropicWire.Event(type: "content_block_stop", index: 0)),
+            event(LegacyAnthropicWire.Event(
                 type: "message_delta",
-                delta: .init(stopReason: finishReason.map(AnthropicMessagesCodec.wire(finishReason:))),
+                delta: .init(stopReason: finishReason.map(LegacyAnthropicCodec.wire(finishReason:))),
                 usage: .init(inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens ?? 0)
             )),
-            event(AnthropicWire.Event(type: "message_stop")),
+            event(LegacyAnthropicWire.Event(type: "message_stop")),
         ]
     }
 
     func encodeError(_ error: ChimeraError) -> SSEEvent {
-        SSEEvent(event: "error", data: WireJSON.encodeString(AnthropicMessagesCodec.errorBody(error)))
+        SSEEvent(event: "error", data: LegacyWireJSON.encodeString(LegacyAnthropicCodec.errorBody(error)))
     }
 
-    private func event(_ payload: AnthropicWire.Event) -> SSEEvent {
-        SSEEvent(event: payload.type, data: WireJSON.encodeString(payload))
+    private func event(_ payload: LegacyAnthropicWire.Event) -> SSEEvent {
+        SSEEvent(event: payload.type, data: LegacyWireJSON.encodeString(payload))
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 
-/// The JSON of Anthropic Messages, as ``AnthropicMessagesCodec`` writes and reads it.
+/// The JSON of Anthropic Messages, as ``LegacyAnthropicCodec`` writes and reads it.
 ///
 /// Every struct ignores keys it does not name and reads enum-like strings (roles, stop reasons,
 /// event and block types) as plain strings so unknown values survive.
-enum AnthropicWire {
+enum LegacyAnthropicWire {
     /// A messages request: written by clients, read by the proxy server.
     struct Request: Codable {
         var model: String
@@ -39,7 +39,7 @@ enum AnthropicWire {
                 do {
                     blocks = try container.decode([InputBlock].self).compactMap(\.text)
                 } catch DecodingError.typeMismatch(_, let context) where context.codingPath.count == decoder.codingPath.count {
-                    throw WireJSON.invalid(at: decoder.codingPath, "expected a string or an array of text blocks")
+                    throw LegacyWireJSON.invalid(at: decoder.codingPath, "expected a string or an array of text blocks")
                 }
             }
         }
@@ -71,7 +71,7 @@ enum AnthropicWire {
                 do {
                     text = try container.decode([InputBlock].self).compactMap(\.text).joined(separator: "\n\n")
                 } catch DecodingError.typeMismatch(_, let context) where context.codingPath.count == decoder.codingPath.count {
-                    throw WireJSON.invalid(at: decoder.codingPath, "expected a string or an array of content blocks")
+                    throw LegacyWireJSON.invalid(at: decoder.codingPath, "expected a string or an array of content blocks")
                 }
             }
         }
@@ -105,9 +105,9 @@ enum AnthropicWire {
             case "thinking", "redacted_thinking":
                 text = nil
             default:
-                throw WireJSON.invalid(
+                throw LegacyWireJSON.invalid(
                     at: decoder.codingPath + [CodingKeys.type],
-                    "\(WireJSON.quoted(type)) blocks are not supported; accepted: text (thinking blocks are dropped)"
+                    "\(LegacyWireJSON.quoted(type)) blocks are not supported; accepted: text (thinking blocks are dropped)"
                 )
             }
         }
@@ -164,7 +164,7 @@ enum AnthropicWire {
     /// A unary response body: a message, or `{"type":"error","error":{…}}`.
     struct Response: Decodable {
         var message: MessageObject
-        var error: JSONValue?
+        var error: AnyJSON?
 
         enum CodingKeys: String, CodingKey {
             case error
@@ -172,7 +172,7 @@ enum AnthropicWire {
 
         init(from decoder: any Decoder) throws {
             message = try MessageObject(from: decoder)
-            error = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(JSONValue.self, forKey: .error)
+            error = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(AnyJSON.self, forKey: .error)
         }
     }
 
@@ -199,7 +199,7 @@ enum AnthropicWire {
         var contentBlock: OutputBlock?
         var delta: Delta?
         var usage: Usage?
-        var error: JSONValue?
+        var error: AnyJSON?
 
         enum CodingKeys: String, CodingKey {
             case type, message, index, delta, usage, error

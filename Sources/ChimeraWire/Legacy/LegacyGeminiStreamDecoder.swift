@@ -10,7 +10,7 @@ import Foundation
 /// "STOP"}]}` after a real one. Usage is emitted whenever a chunk's `usageMetadata` differs from
 /// the last one emitted, so the last ``ChatStreamEvent/usage(_:)`` of the stream is always the
 /// last `usageMetadata` Gemini sent.
-struct GeminiStreamDecoder: StreamDecoder {
+struct LegacyGeminiStreamDecoder: StreamDecoder {
     let provider: ProviderID
     private var sawFinishReason = false
     private var lastUsage: Usage?
@@ -26,26 +26,26 @@ struct GeminiStreamDecoder: StreamDecoder {
         let data = event.data.trimmingCharacters(in: .whitespacesAndNewlines)
         if data.isEmpty { return [] }
         let bytes = Data(data.utf8)
-        let chunk: GeminiWire.Response
+        let chunk: LegacyGeminiWire.Response
         do {
-            chunk = try WireJSON.decode(GeminiWire.Response.self, from: bytes)
+            chunk = try LegacyWireJSON.decode(LegacyGeminiWire.Response.self, from: bytes)
         } catch {
             throw ChimeraError.malformed("stream event", detail: error.message, provider: provider, body: bytes)
         }
-        if let error = chunk.error, let failure = UpstreamErrorReader.inBandError(error, raw: bytes, provider: provider, location: "in the stream") {
+        if let error = chunk.error, let failure = UpstreamErrorReader.inBandError(error.jsonValue, raw: bytes, provider: provider, location: "in the stream") {
             throw failure
         }
         var events: [ChatStreamEvent] = []
-        let text = GeminiCodec.text(of: chunk)
+        let text = LegacyGeminiCodec.text(of: chunk)
         if !text.isEmpty {
             events.append(.delta(text))
         }
-        if !sawFinishReason, let reason = GeminiCodec.finishReason(of: chunk) {
+        if !sawFinishReason, let reason = LegacyGeminiCodec.finishReason(of: chunk) {
             sawFinishReason = true
             events.append(.finish(reason))
         }
         if let metadata = chunk.usageMetadata {
-            let usage = GeminiCodec.usage(wire: metadata)
+            let usage = LegacyGeminiCodec.usage(wire: metadata)
             if usage != lastUsage {
                 lastUsage = usage
                 events.append(.usage(usage))

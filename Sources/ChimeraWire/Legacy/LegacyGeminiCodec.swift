@@ -12,7 +12,7 @@ import Foundation
 /// anything else→``FinishReason/unknown(_:)``; a blocked prompt (no candidates, a
 /// `promptFeedback.blockReason`) reads as an empty answer filtered by the provider. Gemini has no
 /// tool-call or stop-sequence reason, so writing maps both to `STOP`.
-public struct GeminiCodec: WireCodec {
+public struct LegacyGeminiCodec: LegacyCodec {
     /// Creates the codec.
     public init() {}
 
@@ -34,7 +34,7 @@ public struct GeminiCodec: WireCodec {
     ///   no place for (anything but system, user and assistant) or a number that cannot be
     ///   written as JSON.
     public func encodeRequest(_ request: ChatRequest) throws(ChimeraError) -> Data {
-        var contents: [GeminiWire.Content] = []
+        var contents: [LegacyGeminiWire.Content] = []
         for (index, message) in request.messages.enumerated() {
             let role: String
             switch message.role {
@@ -44,25 +44,25 @@ public struct GeminiCodec: WireCodec {
             case .tool, .unknown:
                 let value = message.role.rawValue
                 throw ChimeraError.invalidRequest(
-                    "messages[\(index)].role: \(WireJSON.quoted(value)) cannot be sent to Gemini; accepted: system, user, assistant",
+                    "messages[\(index)].role: \(LegacyWireJSON.quoted(value)) cannot be sent to Gemini; accepted: system, user, assistant",
                     provider: request.provider
                 )
             }
             contents.append(.init(role: role, parts: [.init(text: message.text)]))
         }
-        let config = GeminiWire.GenerationConfig(
+        let config = LegacyGeminiWire.GenerationConfig(
             temperature: request.temperature,
             topP: request.topP,
             maxOutputTokens: request.maxTokens,
             stopSequences: request.stopSequences.isEmpty ? nil : request.stopSequences
         )
         let hasConfig = config.temperature != nil || config.topP != nil || config.maxOutputTokens != nil || config.stopSequences != nil
-        let body = GeminiWire.Request(
+        let body = LegacyGeminiWire.Request(
             contents: contents,
             systemInstruction: request.systemPrompt.map { .init(parts: [.init(text: $0)]) },
             generationConfig: hasConfig ? config : nil
         )
-        return try WireJSON.encodeRequest(body, provider: request.provider)
+        return try LegacyWireJSON.encodeRequest(body, provider: request.provider)
     }
 
     /// Reads the first candidate's text, its `finishReason`, `usageMetadata`, `responseId` (one
@@ -71,14 +71,14 @@ public struct GeminiCodec: WireCodec {
     /// - Throws: ``ChimeraError`` of kind `decoding` naming the bad field, or the error a 200
     ///   body carried.
     public func decodeResponse(_ body: Data, provider: ProviderID) throws(ChimeraError) -> ChatResponse {
-        let response: GeminiWire.Response
+        let response: LegacyGeminiWire.Response
         do {
-            response = try WireJSON.decode(GeminiWire.Response.self, from: body)
+            response = try LegacyWireJSON.decode(LegacyGeminiWire.Response.self, from: body)
         } catch {
             throw ChimeraError.malformed("response", detail: error.message, provider: provider, body: body)
         }
         if let error = response.error,
-           let failure = UpstreamErrorReader.inBandError(error, raw: body, provider: provider, location: "in a 200 response") {
+           let failure = UpstreamErrorReader.inBandError(error.jsonValue, raw: body, provider: provider, location: "in a 200 response") {
             throw failure
         }
         return ChatResponse(
@@ -94,7 +94,7 @@ public struct GeminiCodec: WireCodec {
     /// A decoder of `data:` events, each a whole `GenerateContentResponse`, ending at the end of
     /// the body.
     public func makeStreamDecoder(provider: ProviderID) -> any StreamDecoder {
-        GeminiStreamDecoder(provider: provider)
+        LegacyGeminiStreamDecoder(provider: provider)
     }
 
     /// Reads `{"error":{code,message,status,details}}` (and the other shapes
@@ -109,9 +109,9 @@ public struct GeminiCodec: WireCodec {
     ///
     /// - Throws: ``ChimeraError`` of kind `decoding` naming the bad field.
     public func decodeModelList(_ body: Data, provider: ProviderID) throws(ChimeraError) -> [ModelInfo] {
-        let list: GeminiWire.ModelList
+        let list: LegacyGeminiWire.ModelList
         do {
-            list = try WireJSON.decode(GeminiWire.ModelList.self, from: body)
+            list = try LegacyWireJSON.decode(LegacyGeminiWire.ModelList.self, from: body)
         } catch {
             throw ChimeraError.malformed("model list", detail: error.message, provider: provider, body: body)
         }
@@ -133,9 +133,9 @@ public struct GeminiCodec: WireCodec {
         guard let model = model.map(Self.modelID), !model.isEmpty else {
             throw ChimeraError.invalidRequest("model: required in the URL path (/v1beta/models/{model}:generateContent)", provider: provider)
         }
-        let wire: GeminiWire.Request
+        let wire: LegacyGeminiWire.Request
         do {
-            wire = try WireJSON.decode(GeminiWire.Request.self, from: body)
+            wire = try LegacyWireJSON.decode(LegacyGeminiWire.Request.self, from: body)
         } catch {
             throw ChimeraError.invalidRequest(error.message, provider: provider)
         }
@@ -166,7 +166,7 @@ public struct GeminiCodec: WireCodec {
 
     /// A `GenerateContentResponse` with one candidate.
     public func encodeResponse(_ response: ChatResponse) -> Data {
-        WireJSON.encode(GeminiWire.Response(
+        LegacyWireJSON.encode(LegacyGeminiWire.Response(
             candidates: [.init(
                 content: .init(role: "model", parts: [.init(text: response.text)]),
                 finishReason: response.finishReason.map(Self.wire(finishReason:)),
@@ -179,8 +179,8 @@ public struct GeminiCodec: WireCodec {
     }
 
     /// An encoder of `data:` events, each a `GenerateContentResponse`.
-    public func makeStreamEncoder(id: String, model: String) -> any StreamEncoder {
-        GeminiStreamEncoder(id: id, model: model)
+    public func makeStreamEncoder(id: String, model: String) -> any LegacyStreamEncoder {
+        LegacyGeminiStreamEncoder(id: id, model: model)
     }
 
     /// `{"error":{"code","message","status","details"}}` with the status name of the error's
@@ -188,12 +188,12 @@ public struct GeminiCodec: WireCodec {
     /// the `ErrorInfo` reason `API_KEY_INVALID`, and a retry-after becomes a `RetryInfo`, so a
     /// Gemini client reads both as it would from Google.
     public func encodeError(_ error: ChimeraError) -> Data {
-        WireJSON.encode(Self.errorBody(error))
+        LegacyWireJSON.encode(Self.errorBody(error))
     }
 
     /// `{"models":[{"name":"models/<id>","displayName","supportedGenerationMethods":[…]}]}`.
     public func encodeModelList(_ models: [ModelInfo]) -> Data {
-        WireJSON.encode(GeminiWire.ModelList(models: models.map {
+        LegacyWireJSON.encode(LegacyGeminiWire.ModelList(models: models.map {
             .init(name: "models/\($0.id)", displayName: $0.displayName ?? $0.id, supportedGenerationMethods: ["generateContent", "streamGenerateContent"])
         }))
     }
@@ -221,16 +221,16 @@ public struct GeminiCodec: WireCodec {
         }
     }
 
-    static func errorBody(_ error: ChimeraError) -> GeminiWire.ErrorBody {
-        let status = WireCodecs.httpStatus(for: error)
-        var details: [GeminiWire.ErrorDetail] = []
+    static func errorBody(_ error: ChimeraError) -> LegacyGeminiWire.ErrorBody {
+        let status = error.httpStatus
+        var details: [LegacyGeminiWire.ErrorDetail] = []
         if error.kind == .authentication, status == 400 {
             details.append(.init(type: "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com"))
         }
         if let retryAfter = error.retryAfter {
             details.append(.init(type: "type.googleapis.com/google.rpc.RetryInfo", retryDelay: retryAfter.formattedSeconds))
         }
-        return GeminiWire.ErrorBody(error: .init(
+        return LegacyGeminiWire.ErrorBody(error: .init(
             code: status,
             message: error.upstreamMessage ?? error.message,
             status: errorStatus(status: status),
@@ -260,7 +260,7 @@ public struct GeminiCodec: WireCodec {
 
     /// The finish reason of a response or chunk: its first candidate's, or a content filter when
     /// the prompt was blocked and there is no candidate.
-    static func finishReason(of response: GeminiWire.Response) -> FinishReason? {
+    static func finishReason(of response: LegacyGeminiWire.Response) -> FinishReason? {
         if let candidate = firstCandidate(of: response) {
             return candidate.finishReason.map(finishReason(wire:))
         }
@@ -268,14 +268,14 @@ public struct GeminiCodec: WireCodec {
     }
 
     /// The answer text of a response or chunk, thought parts skipped.
-    static func text(of response: GeminiWire.Response) -> String {
+    static func text(of response: LegacyGeminiWire.Response) -> String {
         (firstCandidate(of: response)?.content?.parts ?? [])
             .filter { $0.thought != true }
             .compactMap(\.text)
             .joined()
     }
 
-    static func usage(wire: GeminiWire.UsageMetadata) -> Usage {
+    static func usage(wire: LegacyGeminiWire.UsageMetadata) -> Usage {
         .wire(
             input: [wire.promptTokenCount ?? 0],
             output: [wire.candidatesTokenCount ?? 0, wire.thoughtsTokenCount ?? 0],
@@ -283,11 +283,11 @@ public struct GeminiCodec: WireCodec {
         )
     }
 
-    static func wire(usage: Usage) -> GeminiWire.UsageMetadata {
-        GeminiWire.UsageMetadata(promptTokenCount: usage.inputTokens, candidatesTokenCount: usage.outputTokens, totalTokenCount: usage.totalTokens)
+    static func wire(usage: Usage) -> LegacyGeminiWire.UsageMetadata {
+        LegacyGeminiWire.UsageMetadata(promptTokenCount: usage.inputTokens, candidatesTokenCount: usage.outputTokens, totalTokenCount: usage.totalTokens)
     }
 
-    private static func firstCandidate(of response: GeminiWire.Response) -> GeminiWire.Candidate? {
+    private static func firstCandidate(of response: LegacyGeminiWire.Response) -> LegacyGeminiWire.Candidate? {
         response.candidates?.first { ($0.index ?? 0) == 0 }
     }
 
@@ -305,7 +305,7 @@ public struct GeminiCodec: WireCodec {
 
     /// The text of an inbound turn: its text parts joined, thought parts dropped, any other part
     /// rejected since Chimera carries text only.
-    private static func inboundText(of content: GeminiWire.Content, path: String, provider: ProviderID) throws(ChimeraError) -> String {
+    private static func inboundText(of content: LegacyGeminiWire.Content, path: String, provider: ProviderID) throws(ChimeraError) -> String {
         guard let parts = content.parts else {
             throw ChimeraError.invalidRequest("\(path).parts: required", provider: provider)
         }

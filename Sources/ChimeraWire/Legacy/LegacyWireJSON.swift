@@ -3,7 +3,7 @@ import Foundation
 
 /// JSON encoding and decoding shared by the three codecs, and the one place that turns Foundation's
 /// coding errors into messages that name the field and what it accepts.
-enum WireJSON {
+enum LegacyWireJSON {
     /// Decodes `type` from `data`.
     ///
     /// - Throws: The message of the failure, e.g. `messages[2].role: expected a string`.
