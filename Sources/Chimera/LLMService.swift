@@ -54,6 +54,7 @@ public final class LLMService: Sendable {
         let ownsClient = transport == nil
         let transport = transport ?? HTTPTransport(
             connectTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.connect : configuration.direct.timeouts.connect,
+            streamIdleTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.streamIdle : configuration.direct.timeouts.streamIdle,
             poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : Self.directPoolSize,
             limits: configuration.limits
         )
@@ -120,6 +121,6 @@ public final class LLMService: Sendable {
 
     /// Shuts down the HTTP client if the service made it. Call once, when done.
     public func shutdown() async throws {
-        if ownsClient { try await transport.client.shutdown() }
+        if ownsClient { try await transport.shutdown() }
     }
 }

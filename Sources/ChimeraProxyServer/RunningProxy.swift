@@ -58,14 +58,17 @@ public struct RunningProxy: Sendable {
             return settings.baseURL != nil && (settings.apiKey != nil || id == .cursor)
         }
         let health = UpstreamHealth(configured: configured)
-        let transport = HTTPTransport(connectTimeout: upstream.direct.timeouts.connect, poolSize: upstreamPoolSize, limits: upstream.limits)
+        let transport = HTTPTransport(
+            connectTimeout: upstream.direct.timeouts.connect, streamIdleTimeout: upstream.direct.timeouts.streamIdle,
+            poolSize: upstreamPoolSize, limits: upstream.limits
+        )
         let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
         let proxy = ProxyServer(service: service, options: options, health: health, logger: logger)
         do {
             let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, logger: logger)
             return RunningProxy(server: server, simulator: simulator, service: service)
         } catch {
-            try await transport.client.shutdown()
+            try await transport.shutdown()
             if let simulator { try await simulator.shutdown() }
             throw error
         }
@@ -75,7 +78,7 @@ public struct RunningProxy: Sendable {
     /// the simulator.
     public func shutdown() async throws {
         try await server.shutdown()
-        try await service.transport.client.shutdown()
+        try await service.transport.shutdown()
         if let simulator { try await simulator.shutdown() }
     }
 

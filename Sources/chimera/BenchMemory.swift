@@ -95,7 +95,7 @@ enum BenchMemory {
         do {
             child = try await BenchProxyProcess.launch(transport: transport)
         } catch {
-            try await transport.client.shutdown()
+            try await transport.shutdown()
             throw error
         }
         var configuration = ChimeraConfiguration(connectionMode: .proxy)
@@ -109,11 +109,11 @@ enum BenchMemory {
             result = try await body(child, service)
         } catch {
             child.stop()
-            try await transport.client.shutdown()
+            try await transport.shutdown()
             throw error
         }
         child.stop()
-        try await transport.client.shutdown()
+        try await transport.shutdown()
         return result
     }
 }

@@ -48,7 +48,7 @@ struct HealthCommand: AsyncParsableCommand {
             configuration: ProxyHealthMonitor.Configuration(interval: proxy.healthCheckInterval, checkTimeout: limit)
         )
         let result = await monitor.ping()
-        try await transport.client.shutdown()
+        try await transport.shutdown()
         let report = monitor.report
         if json {
             let encoder = JSONEncoder()

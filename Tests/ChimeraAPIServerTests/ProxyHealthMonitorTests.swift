@@ -32,12 +32,12 @@ func withRunningMonitor<Result>(
     } catch {
         await group.triggerGracefulShutdown()
         try await running.value
-        try await transport.client.shutdown()
+        try await transport.shutdown()
         throw error
     }
     await group.triggerGracefulShutdown()
     try await running.value
-    try await transport.client.shutdown()
+    try await transport.shutdown()
     return result
 }
 
@@ -263,7 +263,7 @@ struct ProxyHealthMonitorTests {
             // The check cut short taught nothing.
             #expect(monitor.report.totals.checks == 0)
             #expect(monitor.status == .unknown)
-            try await transport.client.shutdown()
+            try await transport.shutdown()
         }
     }
 }

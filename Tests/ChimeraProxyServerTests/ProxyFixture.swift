@@ -55,10 +55,10 @@ func withTransport<Result>(_ body: (HTTPTransport) async throws -> Result) async
     let transport = HTTPTransport(connectTimeout: .seconds(2), poolSize: 8)
     do {
         let result = try await body(transport)
-        try await transport.client.shutdown()
+        try await transport.shutdown()
         return result
     } catch {
-        try await transport.client.shutdown()
+        try await transport.shutdown()
         throw error
     }
 }

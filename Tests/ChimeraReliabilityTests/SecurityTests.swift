@@ -164,7 +164,7 @@ struct SecurityTests {
             }
             #expect(error.map { !$0.message.isEmpty } == true)
             try await service.shutdown()
-            try await transport.client.shutdown()
+            try await transport.shutdown()
         }
     }
 

@@ -135,11 +135,11 @@ struct ConnectionPoolTests {
         do {
             let result = try await body(service, transport)
             try await service.shutdown()
-            try await transport.client.shutdown()
+            try await transport.shutdown()
             return result
         } catch {
             try await service.shutdown()
-            try await transport.client.shutdown()
+            try await transport.shutdown()
             throw error
         }
     }

@@ -33,18 +33,24 @@ public struct ChatStream: AsyncSequence, Sendable {
         route: Route,
         wireProtocol: WireProtocol
     ) where Events.Element == ChatStreamEvent {
+        self.init(iterator: events.makeAsyncIterator(), route: route, wireProtocol: wireProtocol)
+    }
+
+    /// Wraps the one iterator of a stream that has already begun (its first event may be
+    /// buffered in it): the stream's single consumer takes it over.
+    ///
+    /// - Parameters:
+    ///   - iterator: The events' iterator, handed over to the stream.
+    ///   - route: How the request travelled.
+    ///   - wireProtocol: The wire protocol of Chimera's own hop.
+    public init<Iterator: AsyncIteratorProtocol>(
+        iterator: sending Iterator,
+        route: Route,
+        wireProtocol: WireProtocol
+    ) where Iterator.Element == ChatStreamEvent {
         self.route = route
         self.wireProtocol = wireProtocol
-        self.source = Source {
-            var iterator = events.makeAsyncIterator()
-            return { () async throws(ChimeraError) -> ChatStreamEvent? in
-                do {
-                    return try await iterator.next()
-                } catch {
-                    throw ChimeraError(wrapping: error)
-                }
-            }
-        }
+        self.source = Source(Erased(iterator))
     }
 
     /// The same events, reported as served another way (used when a fallback or proxy wraps a stream).
@@ -88,19 +94,49 @@ public struct ChatStream: AsyncSequence, Sendable {
         )
     }
 
-    /// Makes the one iterator a stream has.
+    /// Holds the one iterator a stream has until its consumer claims it.
     private final class Source: Sendable {
-        private let makeNext: @Sendable () -> () async throws(ChimeraError) -> ChatStreamEvent?
-        private let claimed = Atomic(false)
+        private let iterator: Mutex<Erased?>
 
-        init(_ makeNext: @escaping @Sendable () -> () async throws(ChimeraError) -> ChatStreamEvent?) {
-            self.makeNext = makeNext
+        init(_ iterator: sending Erased) {
+            self.iterator = Mutex(iterator)
         }
 
         func claim() -> () async throws(ChimeraError) -> ChatStreamEvent? {
-            let (exchanged, _) = claimed.compareExchange(expected: false, desired: true, ordering: .relaxed)
-            precondition(exchanged, "a ChatStream is read once, by one consumer; iterate it in one place")
-            return makeNext()
+            let claimed = iterator.withLock { (iterator: inout sending Erased?) -> sending Erased? in
+                let taken = iterator.take()
+                return taken
+            }
+            guard var claimed else {
+                preconditionFailure("a ChatStream is read once, by one consumer; iterate it in one place")
+            }
+            return { () async throws(ChimeraError) -> ChatStreamEvent? in try await claimed.next() }
+        }
+    }
+
+    /// Any iterator of events, its errors as ``ChimeraError``s.
+    private struct Erased {
+        private var base: any AsyncIteratorProtocol<ChatStreamEvent, any Error>
+
+        init<Iterator: AsyncIteratorProtocol>(_ base: Iterator) where Iterator.Element == ChatStreamEvent {
+            self.base = ThrowingIterator(base: base)
+        }
+
+        mutating func next() async throws(ChimeraError) -> ChatStreamEvent? {
+            do {
+                return try await base.next()
+            } catch {
+                throw ChimeraError(wrapping: error)
+            }
+        }
+    }
+
+    /// Lifts any iterator's failure type to `any Error`, so one existential holds them all.
+    private struct ThrowingIterator<Base: AsyncIteratorProtocol>: AsyncIteratorProtocol where Base.Element == ChatStreamEvent {
+        var base: Base
+
+        mutating func next() async throws -> ChatStreamEvent? {
+            try await base.next()
         }
     }
 }

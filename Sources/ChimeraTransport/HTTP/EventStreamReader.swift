@@ -1,27 +1,24 @@
-import AsyncAlgorithms
 import AsyncHTTPClient
 import ChimeraCore
 import ChimeraWire
 import NIOCore
-import Synchronization
 
-/// Turns a streaming HTTP body into a ``ChatStream``: bytes → ``SSEParser`` → a protocol's
-/// ``StreamDecoder`` → domain events.
+/// Turns a streaming HTTP body into a ``ChatStream``: bytes → a ``ChunkDecoder`` → domain events.
 ///
-/// A producer task reads the network and hands each event over a channel with back-pressure (a
-/// slow reader slows the upstream instead of filling memory). A watchdog ends the stream with a
-/// timeout error when the upstream goes silent for longer than the idle limit. Stopping the
-/// iteration early, or cancelling the reading task, cancels the producer, which closes the
-/// upstream connection.
+/// The body is read in the consumer's own task, chunk by chunk as the consumer asks for events:
+/// no task and no hand-off between tasks stand between the socket and the reader, and a slow
+/// reader slows the upstream instead of filling memory. The streaming client's read timeout ends
+/// an upstream that goes silent; dropping the stream's iterator, or cancelling the reading task,
+/// closes the upstream connection and gives its pooled connection back.
 enum EventStreamReader {
-    /// Starts reading and waits for the first event (or the end, or an error), so that a stream
-    /// that fails before it delivered anything can still be retried by the caller.
+    /// Reads up to the first event (or the end, or an error), so that a stream that fails before
+    /// it delivered anything can still be retried by the caller, and returns the stream.
     ///
     /// - Parameters:
     ///   - opened: The response whose body streams; its pooled connection is given back when the
     ///     stream ends, fails or is dropped.
     ///   - decoder: Turns the bytes of one chunk into domain events; `finish` at the end of input.
-    ///   - idleTimeout: The longest silence allowed between chunks.
+    ///   - idleTimeout: The streaming client's read timeout, for the message when it runs out.
     ///   - maxBytes: The most bytes the whole stream may have; past it the stream fails.
     ///   - classify: Maps a transport failure to the error the reader sees.
     /// - Throws: The first error of the stream, when it comes before any event.
@@ -34,158 +31,89 @@ enum EventStreamReader {
         wireProtocol: WireProtocol,
         classify: @escaping @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> ChatStream {
-        let chunks = opened.response.body
-        let channel = AsyncThrowingChannel<ChatStreamEvent, any Error>()
-        let activity = Activity()
-        let producer = Task {
-            var decoder = decoder
-            var received = 0
-            do {
-                reading: for try await chunk in chunks {
-                    activity.touch()
-                    received += chunk.readableBytes
-                    guard received <= maxBytes else { throw classify(.streamTooLarge(maxBytes: maxBytes)) }
-                    for event in try decoder.decode(chunk) {
-                        activity.isWaitingForReader = true
-                        await channel.send(event)
-                        activity.isWaitingForReader = false
-                        activity.touch()
-                    }
-                    if decoder.isComplete { break reading }
-                }
-                try Task.checkCancellation()
-                for event in try decoder.finish() { await channel.send(event) }
-                channel.finish()
-            } catch let error as ChimeraError {
-                channel.fail(error)
-            } catch {
-                if activity.timedOut {
-                    channel.fail(classify(TransportFailure(reason: .timedOut, detail: "stream idle", limit: idleTimeout)))
-                } else {
-                    channel.fail(classify(TransportFailure(error)))
-                }
-            }
-        }
-        let watchdog = Task {
-            let clock = ContinuousClock()
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: idleTimeout / 4) } catch { return }
-                if !activity.isWaitingForReader, clock.now - activity.lastProgress > idleTimeout {
-                    activity.timedOut = true
-                    producer.cancel()
-                    return
-                }
-            }
-        }
-        let lifetime = Lifetime(producer: producer, watchdog: watchdog, permit: opened.permit)
-        var iterator = channel.makeAsyncIterator()
-        let first: ChatStreamEvent?
-        do {
-            first = try await iterator.next()
-        } catch let error as ChimeraError {
-            lifetime.end()
-            throw error
-        } catch {
-            lifetime.end()
-            throw classify(TransportFailure(error))
-        }
-        if first == nil && Task.isCancelled {
-            lifetime.end()
-            throw ChimeraError.cancelled()
-        }
-        let events = PeekedEvents(first: first, rest: iterator, lifetime: lifetime)
-        return ChatStream(events, route: route, wireProtocol: wireProtocol)
+        var events = Events(
+            body: opened.response.body.makeAsyncIterator(), decoder: decoder, permit: opened.permit,
+            idleTimeout: idleTimeout, maxBytes: maxBytes, classify: classify
+        )
+        try await events.prefetch()
+        return ChatStream(iterator: events, route: route, wireProtocol: wireProtocol)
     }
 
-    /// When the producer last made progress, and whether it is blocked on the reader.
-    private final class Activity: Sendable {
-        private let state = Mutex((last: ContinuousClock.now, waiting: false, timedOut: false))
+    /// The events of one body, decoded a chunk at a time.
+    struct Events<Decoder: ChunkDecoder>: AsyncIteratorProtocol {
+        private var body: HTTPClientResponse.Body.AsyncIterator
+        private var decoder: Decoder
+        /// Held until the body is done; dropping the iterator gives it back too.
+        private var permit: ConnectionPermit?
+        private let idleTimeout: Duration
+        private let maxBytes: Int
+        private let classify: @Sendable (TransportFailure) -> ChimeraError
+        private var pending: [ChatStreamEvent] = []
+        private var position = 0
+        private var received = 0
+        private var ended = false
 
-        func touch() { state.withLock { $0.last = .now } }
-        var lastProgress: ContinuousClock.Instant { state.withLock { $0.last } }
-        var isWaitingForReader: Bool {
-            get { state.withLock { $0.waiting } }
-            set { state.withLock { $0.waiting = newValue; $0.last = .now } }
-        }
-        var timedOut: Bool {
-            get { state.withLock { $0.timedOut } }
-            set { state.withLock { $0.timedOut = newValue } }
-        }
-    }
-
-    /// Cancels the producer and the watchdog, and gives the pooled connection back, when the
-    /// stream ends or the last reader lets go of it.
-    private final class Lifetime: Sendable {
-        let producer: Task<Void, Never>
-        let watchdog: Task<Void, Never>
-        let permit: ConnectionPermit?
-        init(producer: Task<Void, Never>, watchdog: Task<Void, Never>, permit: ConnectionPermit?) {
-            self.producer = producer
-            self.watchdog = watchdog
+        init(
+            body: HTTPClientResponse.Body.AsyncIterator, decoder: Decoder, permit: ConnectionPermit?, idleTimeout: Duration,
+            maxBytes: Int, classify: @escaping @Sendable (TransportFailure) -> ChimeraError
+        ) {
+            self.body = body
+            self.decoder = decoder
             self.permit = permit
-        }
-        func end() {
-            producer.cancel()
-            watchdog.cancel()
-            permit?.release()
-        }
-        deinit { end() }
-    }
-
-    /// The first event, already read, followed by the rest of the channel.
-    private struct PeekedEvents: AsyncSequence, Sendable {
-        typealias Element = ChatStreamEvent
-        let first: ChatStreamEvent?
-        let rest: Box
-        let lifetime: Lifetime
-
-        init(first: ChatStreamEvent?, rest: AsyncThrowingChannel<ChatStreamEvent, any Error>.Iterator, lifetime: Lifetime) {
-            self.first = first
-            self.rest = Box(rest)
-            self.lifetime = lifetime
+            self.idleTimeout = idleTimeout
+            self.maxBytes = maxBytes
+            self.classify = classify
         }
 
-        /// Holds the channel's iterator; a ``ChatStream`` is read by one task at a time.
-        final class Box: @unchecked Sendable {
-            var iterator: AsyncThrowingChannel<ChatStreamEvent, any Error>.Iterator
-            init(_ iterator: AsyncThrowingChannel<ChatStreamEvent, any Error>.Iterator) { self.iterator = iterator }
+        mutating func next() async throws(ChimeraError) -> ChatStreamEvent? {
+            try await prefetch()
+            guard position < pending.count else { return nil }
+            defer { position += 1 }
+            return pending[position]
         }
 
-        func makeAsyncIterator() -> Iterator {
-            Iterator(pending: first, ended: first == nil, rest: rest, lifetime: lifetime, release: Release(lifetime))
-        }
-
-        /// Ends the stream when the iterator is dropped: a reader that stops early (`break`)
-        /// must close the upstream connection even while the stream value itself lives on.
-        final class Release: Sendable {
-            let lifetime: Lifetime
-            init(_ lifetime: Lifetime) { self.lifetime = lifetime }
-            deinit { lifetime.end() }
-        }
-
-        struct Iterator: AsyncIteratorProtocol {
-            var pending: ChatStreamEvent?
-            var ended: Bool
-            let rest: Box
-            let lifetime: Lifetime
-            let release: Release
-
-            mutating func next() async throws -> ChatStreamEvent? {
-                if let event = pending {
-                    pending = nil
-                    return event
+        /// Reads chunks until an event is buffered or the stream is over.
+        mutating func prefetch() async throws(ChimeraError) {
+            while position >= pending.count, !ended {
+                pending.removeAll(keepingCapacity: true)
+                position = 0
+                do throws(ChimeraError) {
+                    try await readChunk()
+                } catch {
+                    end()
+                    throw error
                 }
-                guard !ended else { return nil }
-                let event = try await rest.iterator.next()
-                if event == nil {
-                    ended = true
-                    lifetime.end()
-                    // The channel ends quietly when the reading task is cancelled; say so instead
-                    // of passing a cut-off stream off as complete.
-                    if Task.isCancelled { throw ChimeraError.cancelled() }
-                }
-                return event
             }
+        }
+
+        private mutating func readChunk() async throws(ChimeraError) {
+            let chunk: ByteBuffer?
+            do {
+                chunk = try await body.next()
+            } catch {
+                throw classify(TransportFailure(error, limit: idleTimeout))
+            }
+            guard let chunk else {
+                // The body ends quietly when the reading task is cancelled; say so instead of
+                // passing a cut-off stream off as complete.
+                if Task.isCancelled { throw ChimeraError.cancelled() }
+                pending = try decoder.finish()
+                end()
+                return
+            }
+            received += chunk.readableBytes
+            guard received <= maxBytes else { throw classify(.streamTooLarge(maxBytes: maxBytes)) }
+            pending = try decoder.decode(chunk)
+            if decoder.isComplete {
+                pending += try decoder.finish()
+                end()
+            }
+        }
+
+        private mutating func end() {
+            ended = true
+            permit?.release()
+            permit = nil
         }
     }
 }

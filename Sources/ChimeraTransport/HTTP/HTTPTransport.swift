@@ -6,8 +6,12 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
-/// Sends HTTP requests for providers over one shared `HTTPClient`, with Chimera's time limits,
+/// Sends HTTP requests for providers over shared `HTTPClient`s, with Chimera's time limits,
 /// and turns every transport failure into a ``ChimeraError``.
+///
+/// Streams go through a client of their own whose read timeout is the stream idle limit, so
+/// AsyncHTTPClient itself ends a stream that goes silent (no watchdog task per stream), and the
+/// caller reads the body in its own task (no hand-off between tasks per chunk).
 ///
 /// Requests wait for one of the pool's connections in ``ConnectionPermits``, each up to its own
 /// time limit. The client keeps one connection per host beyond the pool for control requests
@@ -16,16 +20,24 @@ import NIOHTTP1
 ///
 /// Policy (retries, fallback) lives in the callers; this type only does the I/O.
 public struct HTTPTransport: Sendable {
-    /// The shared client; one per process, owned by whoever created the transport.
+    /// The shared client of unary and control requests; owned by whoever created the transport.
     public let client: HTTPClient
+    /// The shared client of streams: its read timeout is the stream idle limit.
+    public let streamingClient: HTTPClient
     /// The most bytes read of a unary answer and of a stream.
     public var limits: ResponseLimits
     private let permits: ConnectionPermits
 
-    /// Creates a transport and its client: no redirects, no connection-establishment retries (so
+    /// The longest silence allowed between two chunks of a stream.
+    public let streamIdleTimeout: Duration
+
+    /// Creates a transport and its clients: no redirects, no connection-establishment retries (so
     /// a refused connection fails at once and Chimera's own retry policy decides), the given
     /// connect timeout, and `poolSize` concurrent requests per host.
-    public init(connectTimeout: Duration, poolSize: Int, limits: ResponseLimits = ResponseLimits()) {
+    ///
+    /// - Parameter streamIdleTimeout: The longest silence between two chunks of a stream, from
+    ///   the request's end on: a stream's first byte must come within it too.
+    public init(connectTimeout: Duration, streamIdleTimeout: Duration = .seconds(120), poolSize: Int, limits: ResponseLimits = ResponseLimits()) {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.seconds * 1e9))
@@ -33,8 +45,17 @@ public struct HTTPTransport: Sendable {
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        configuration.timeout.read = .nanoseconds(Int64(streamIdleTimeout.seconds * 1e9))
+        self.streamingClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.streamIdleTimeout = streamIdleTimeout
         self.limits = limits
         self.permits = ConnectionPermits(limit: poolSize)
+    }
+
+    /// Shuts both clients down. Call once, when done.
+    public func shutdown() async throws {
+        try await client.shutdown()
+        try await streamingClient.shutdown()
     }
 
     /// Which requests wait for a pooled connection.
@@ -99,25 +120,19 @@ public struct HTTPTransport: Sendable {
         logger: Logger,
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> OpenResponse {
-        let client = self.client
         let deadline = ContinuousClock.now + headTimeout
         do {
             let permit = try await admit(request, lane: .pooled, until: deadline)
-            // The deadline of `execute` would also cut the body, so the wait for the head is raced
-            // against a timer instead; the body then has only the idle limit.
-            let response = try await withThrowingTaskGroup(of: HTTPClientResponse?.self) { group in
-                group.addTask { try await client.execute(request, deadline: .distantFuture, logger: logger) }
-                group.addTask {
-                    try await Task.sleep(until: deadline)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else {
-                    throw TransportFailure.Timeout()
-                }
-                return response
+            do {
+                // AsyncHTTPClient's deadline covers the wait for the response head only; the body
+                // then has the streaming client's read timeout, the idle limit.
+                let remaining = deadline - .now
+                let response = try await streamingClient.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
+                return OpenResponse(response: response, permit: permit)
+            } catch {
+                permit?.release()
+                throw error
             }
-            return OpenResponse(response: response, permit: permit)
         } catch {
             throw classify(TransportFailure(error, limit: headTimeout))
         }

@@ -115,7 +115,7 @@ public struct HTTPProvider: LLMProvider {
             return try await EventStreamReader.start(
                 opened,
                 decoder: SSEChunkDecoder(codec.makeStreamDecoder(provider: id)),
-                idleTimeout: timeouts.streamIdle,
+                idleTimeout: transport.streamIdleTimeout,
                 maxBytes: transport.limits.maxStreamBytes,
                 route: route,
                 wireProtocol: .json,

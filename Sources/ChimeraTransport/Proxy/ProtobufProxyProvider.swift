@@ -131,7 +131,7 @@ public struct ProtobufProxyProvider: LLMProvider {
             return try await EventStreamReader.start(
                 opened,
                 decoder: ProtobufChunkDecoder(ProtobufStreamDecoder(provider: id), annotate: annotate),
-                idleTimeout: timeouts.streamIdle,
+                idleTimeout: transport.streamIdleTimeout,
                 maxBytes: transport.limits.maxStreamBytes,
                 route: .proxy,
                 wireProtocol: .protobuf,
