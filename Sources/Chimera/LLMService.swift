@@ -55,7 +55,9 @@ public final class LLMService: Sendable {
         let transport = transport ?? HTTPTransport(
             connectTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.connect : configuration.direct.timeouts.connect,
             poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : Self.directPoolSize,
-            limits: configuration.limits
+            limits: configuration.limits,
+            egress: configuration.egress,
+            allowedDestinations: EgressManifest(configuration, role: .client).enforcedDestinations
         )
         self.transport = transport
         self.ownsClient = ownsClient
@@ -120,6 +122,6 @@ public final class LLMService: Sendable {
 
     /// Shuts down the HTTP client if the service made it. Call once, when done.
     public func shutdown() async throws {
-        if ownsClient { try await transport.client.shutdown() }
+        if ownsClient { try await transport.shutdown() }
     }
 }

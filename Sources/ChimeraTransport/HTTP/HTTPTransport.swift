@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
 
 /// Sends HTTP requests for providers over one shared `HTTPClient`, with Chimera's time limits,
 /// and turns every transport failure into a ``ChimeraError``.
@@ -15,26 +16,83 @@ import NIOHTTP1
 /// proxy look down.
 ///
 /// Policy (retries, fallback) lives in the callers; this type only does the I/O.
+///
+/// Egress (see ``EgressConfiguration``): AsyncHTTPClient takes one proxy per client, so the
+/// transport keeps a client without a proxy (``client``) and one per configured outbound proxy,
+/// and picks one per request from the request's host (loopback and `NO_PROXY` hosts go
+/// directly). With an allow-list (strict egress) a request to any other host fails before a
+/// connection is made. Every client trusts the extra CA bundle next to the system's roots.
 public struct HTTPTransport: Sendable {
-    /// The shared client; one per process, owned by whoever created the transport.
+    /// The client for direct calls; one per process, owned by whoever created the transport.
+    /// Shut the transport down with ``shutdown()``, which also stops the clients of the
+    /// outbound proxies.
     public let client: HTTPClient
     /// The most bytes read of a unary answer and of a stream.
     public var limits: ResponseLimits
     private let permits: ConnectionPermits
+    private let egress: EgressGate
 
     /// Creates a transport and its client: no redirects, no connection-establishment retries (so
     /// a refused connection fails at once and Chimera's own retry policy decides), the given
     /// connect timeout, and `poolSize` concurrent requests per host.
-    public init(connectTimeout: Duration, poolSize: Int, limits: ResponseLimits = ResponseLimits()) {
+    ///
+    /// - Parameters:
+    ///   - egress: The outbound proxies, `NO_PROXY` and the extra CA certificates.
+    ///   - allowedDestinations: The only hosts and ports requests may go to (strict egress,
+    ///     ``EgressManifest/enforcedDestinations``); `nil` allows every destination.
+    public init(
+        connectTimeout: Duration,
+        poolSize: Int,
+        limits: ResponseLimits = ResponseLimits(),
+        egress: EgressConfiguration = EgressConfiguration(),
+        allowedDestinations: Set<EgressDestination>? = nil
+    ) {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.seconds * 1e9))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize + 1  // + the control connection
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
+        var unusable: ChimeraError?
+        if let bundle = egress.trustedCertificates {
+            do {
+                var tls = TLSConfiguration.makeClientConfiguration()
+                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes([UInt8](bundle.pem)))]
+                configuration.tlsConfiguration = tls
+            } catch {
+                // The configuration already checked the PEM blocks; a certificate the TLS library
+                // still refuses must not silently leave calls trusting less than configured, so
+                // every call fails with this instead (fail closed).
+                unusable = .configuration(
+                    "the CA bundle \(bundle.path) holds a certificate the TLS library cannot read",
+                    hint: "check CHIMERA_CA_BUNDLE (or SSL_CERT_FILE): it must hold PEM X.509 certificates"
+                )
+            }
+        }
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var proxied: [OutboundProxy: HTTPClient] = [:]
+        for proxy in egress.proxies {
+            var viaProxy = configuration
+            viaProxy.proxy = switch proxy.kind {
+            case .socks5: .socksServer(host: proxy.host, port: proxy.port)
+            case .httpConnect: .server(
+                host: proxy.host, port: proxy.port,
+                authorization: proxy.username.map { .basic(username: $0, password: proxy.password?.value ?? "") }
+            )
+            }
+            proxied[proxy] = HTTPClient(eventLoopGroupProvider: .singleton, configuration: viaProxy)
+        }
         self.limits = limits
         self.permits = ConnectionPermits(limit: poolSize)
+        self.egress = EgressGate(configuration: egress, allowed: allowedDestinations, proxiedClients: proxied, unusable: unusable)
+    }
+
+    /// Shuts down every client of the transport: the direct one and those of the outbound proxies.
+    public func shutdown() async throws {
+        for proxied in egress.proxiedClients.values {
+            try await proxied.shutdown()
+        }
+        try await client.shutdown()
     }
 
     /// Which requests wait for a pooled connection.
@@ -68,6 +126,7 @@ public struct HTTPTransport: Sendable {
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> Reply {
         let deadline = ContinuousClock.now + timeout
+        let (client, route) = try egress.client(for: request.url, direct: self.client)
         do {
             let permit = try await admit(request, lane: lane, until: deadline)
             defer { permit?.release() }
@@ -76,7 +135,7 @@ public struct HTTPTransport: Sendable {
             let body = try await response.body.collect(upTo: limits.maxBodyBytes)
             return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: body))
         } catch {
-            throw classify(TransportFailure(error, limit: timeout))
+            throw egress.failure(error, limit: timeout, route: route, url: request.url, classify: classify)
         }
     }
 
@@ -99,8 +158,8 @@ public struct HTTPTransport: Sendable {
         logger: Logger,
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> OpenResponse {
-        let client = self.client
         let deadline = ContinuousClock.now + headTimeout
+        let (client, route) = try egress.client(for: request.url, direct: self.client)
         do {
             let permit = try await admit(request, lane: .pooled, until: deadline)
             // The deadline of `execute` would also cut the body, so the wait for the head is raced
@@ -119,7 +178,7 @@ public struct HTTPTransport: Sendable {
             }
             return OpenResponse(response: response, permit: permit)
         } catch {
-            throw classify(TransportFailure(error, limit: headTimeout))
+            throw egress.failure(error, limit: headTimeout, route: route, url: request.url, classify: classify)
         }
     }
 
