@@ -95,6 +95,29 @@ struct AuditTrailTests {
         }
     }
 
+    @Test func protobufCallsAreRecordedAsConnect() async throws {
+        try await withAuditedProxy { proxy, _ in
+            let client = LLMService(configuration: try ChimeraConfiguration(environment: [
+                "API_CONNECTION_MODE": "proxy", "PROXY_SERVER_URL": proxy.baseURL.absoluteString,
+                "PROXY_PROTOCOL": "protobuf", "PROXY_API_KEY": Self.clientKey, "PROXY_MAX_RETRIES": "0",
+            ]))
+            do {
+                _ = try await client.complete(sampleRequest(.qwen))
+                _ = try await client.stream(sampleRequest(.deepseek, stream: true)).collect(id: "s", provider: .deepseek, model: "deepseek-chat")
+            } catch {
+                try await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+        } verify: { path in
+            let calls = try self.records(path).filter { ["Complete", "Stream"].contains(($0["route"] as? String)?.split(separator: "/").last ?? "") }
+            #expect(calls.count == 2)
+            #expect(calls.allSatisfy { $0["protocol"] as? String == "connect_protobuf" && $0["status"] as? Int == 200 && $0["tokens_in"] as? Int == 7 })
+            #expect(Set(calls.compactMap { $0["provider"] as? String }) == ["qwen", "deepseek"])
+            #expect(calls.map { $0["streamed"] as? Bool } == [false, true])
+        }
+    }
+
     @Test func contentIsRecordedOnlyWhenAskedFor() async throws {
         try await withAuditedProxy(content: true) { proxy, _ in
             try await withTransport { transport in
