@@ -36,7 +36,7 @@ public final class AuditNotes: Sendable {
     /// The decoded request: provider, model, streamed, and the prompt when content is kept.
     public func note(_ request: ChatRequest) {
         let prompt = includeContent
-            ? String(request.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n").prefix(Self.contentLimit))
+            ? String(request.messages.map { "\($0.role): \($0.text)" }.joined(separator: "\n").prefix(Self.contentLimit))
             : nil
         state.withLock { record in
             record.provider = request.provider.rawValue
@@ -79,5 +79,6 @@ extension AuditRecord {
     mutating func noteUsage(_ usage: Usage) {
         tokensIn = usage.inputTokens
         tokensOut = usage.outputTokens
+        tokensCached = usage.cachedInputTokens
     }
 }
