@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // core
@@ -60,6 +62,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -72,10 +75,23 @@ let package = Package(
             dependencies: ["ChimeraCore", "ChimeraWire", "ChimeraTransport"],
             swiftSettings: swiftSettings
         ),
+        // audit: the tamper-evident request record both servers write, and its verifier
+        .target(
+            name: "ChimeraAudit",
+            dependencies: [
+                "ChimeraCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // apps
         .target(
             name: "ChimeraServerSupport",
             dependencies: [
+                "ChimeraAudit",
+                "ChimeraCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -101,6 +117,7 @@ let package = Package(
             name: "ChimeraProxyServer",
             dependencies: [
                 "Chimera",
+                "ChimeraAudit",
                 "ChimeraSimulator",
                 "ChimeraServerSupport",
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -125,6 +142,7 @@ let package = Package(
             name: "chimera",
             dependencies: [
                 "Chimera",
+                "ChimeraAudit",
                 "ChimeraSimulator",
                 "ChimeraProxyServer",
                 "ChimeraAPIServer",
@@ -138,7 +156,15 @@ let package = Package(
         // tests
         .target(
             name: "ChimeraTestSupport",
-            dependencies: ["ChimeraCore", "ChimeraSimulator", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ChimeraCore",
+                "ChimeraSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Tests/ChimeraTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -164,11 +190,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChimeraAuditTests",
+            dependencies: [
+                "ChimeraAudit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChimeraProxyServerTests",
             dependencies: [
                 "ChimeraTestSupport",
                 "ChimeraProxyServer",
                 "ChimeraSimulator",
+                "ChimeraAudit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
@@ -197,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChimeraCLITests",
-            dependencies: ["chimera"],
+            dependencies: ["chimera", "ChimeraAudit", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -56,7 +56,9 @@ public final class LLMService: Sendable {
             connectTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.connect : configuration.direct.timeouts.connect,
             streamIdleTimeout: configuration.connectionMode == .proxy ? configuration.proxy.timeouts.streamIdle : configuration.direct.timeouts.streamIdle,
             poolSize: configuration.connectionMode == .proxy ? configuration.proxy.poolSize : Self.directPoolSize,
-            limits: configuration.limits
+            limits: configuration.limits,
+            egress: configuration.egress,
+            allowedDestinations: EgressManifest(configuration, role: .client).enforcedDestinations
         )
         self.transport = transport
         self.ownsClient = ownsClient

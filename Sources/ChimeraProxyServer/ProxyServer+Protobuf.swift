@@ -1,4 +1,5 @@
 import Chimera
+import ChimeraAudit
 import ChimeraWire
 import Foundation
 import HTTPTypes
@@ -66,11 +67,13 @@ extension ProxyServer {
         } catch {
             return fail(ChimeraError(error), provider: routed)
         }
+        AuditNotes.current?.note(chatRequest)
         if streaming {
             return await connectStreamResponse(chatRequest, request: request, started: started)
         }
         do {
             let response = try await service.complete(chatRequest)
+            AuditNotes.current?.note(response)
             return log(protobufResponse(try response.protobufData(), contentType: procedure.contentType), request: request, provider: chatRequest.provider, started: started)
         } catch {
             return fail(ChimeraError(error), provider: chatRequest.provider)
@@ -132,10 +135,12 @@ extension ProxyServer {
             var failure: ChimeraError?
             do {
                 for try await event in try opened.get() {
+                    AuditNotes.current?.note(event)
                     try await writer.write(ByteBuffer(data: try ConnectEnvelope(event).encoded()))
                 }
             } catch let error as ChimeraError where error.kind != .cancelled {
                 outcome = "failed: \(error.kind)"
+                AuditNotes.current?.note(error)
                 failure = error
             } catch {
                 outcome = "client went away"
@@ -153,12 +158,14 @@ extension ProxyServer {
 
     /// A streaming call that failed before its first frame: still 200, with only the end-of-stream envelope.
     private func connectStreamErrorResponse(_ error: ChimeraError) -> Response {
-        protobufResponse(ConnectEnvelope.endStream(error: error).encoded(), contentType: ConnectProtocol.streamingProtoContentType)
+        AuditNotes.current?.note(error)
+        return protobufResponse(ConnectEnvelope.endStream(error: error).encoded(), contentType: ConnectProtocol.streamingProtoContentType)
     }
 
     /// A failed unary call: the code's status (or the error's own 415), a Connect JSON error, and
     /// `Retry-After` when the error has one, for clients that read only headers.
     private func connectErrorResponse(_ error: ChimeraError) -> Response {
+        AuditNotes.current?.note(error)
         let connectError = ConnectError(error)
         let status = error.status == 415 ? 415 : connectError.httpStatus
         var response = protobufResponse(connectError.jsonData(), contentType: ConnectProtocol.errorContentType)

@@ -1,4 +1,5 @@
 import Chimera
+import ChimeraAudit
 import ChimeraTransport
 import ChimeraWire
 import Foundation
@@ -40,6 +41,8 @@ public struct ProxyServer: Sendable {
     let health: UpstreamHealth
     let logger: Logger
     let authenticator: ProxyAuthenticator
+    /// Where each request is recorded, if anywhere (`CHIMERA_AUDIT_LOG`).
+    var audit: AuditLog?
 
     init(service: LLMService, options: Options, health: UpstreamHealth, logger: Logger) {
         self.service = service
@@ -56,8 +59,9 @@ public struct ProxyServer: Sendable {
     }
 
     /// The router with every route of the data plane.
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func makeRouter() -> Router<ProxyRequestContext> {
+        let router = Router(context: ProxyRequestContext.self)
+        if let audit = auditMiddleware() { router.add(middleware: audit) }
         router.get("health") { _, _ in
             jsonResponse(.ok, [
                 "status": "healthy",
@@ -76,7 +80,7 @@ public struct ProxyServer: Sendable {
     }
 
     /// Answers one data-plane request; every failure becomes a response, never a thrown error.
-    private func handle(_ request: Request, context: BasicRequestContext) async -> Response {
+    private func handle(_ request: Request, context: ProxyRequestContext) async -> Response {
         let started = ContinuousClock.now
         let path = request.uri.path
         if let call = Self.connectCall(path: path) {
@@ -116,11 +120,13 @@ public struct ProxyServer: Sendable {
             } catch {
                 return log(errorResponse(ChimeraError(error), family: family), request: request, provider: provider, started: started)
             }
+            AuditNotes.current?.note(chatRequest)
             if chatRequest.stream {
                 return await streamResponse(chatRequest, codec: codec, request: request, started: started)
             }
             do {
                 let response = try await service.complete(chatRequest)
+                AuditNotes.current?.note(response)
                 return log(bodyResponse(.ok, codec.encodeResponse(response)), request: request, provider: provider, started: started)
             } catch {
                 return log(errorResponse(ChimeraError(error), family: family), request: request, provider: provider, started: started)
@@ -149,12 +155,14 @@ public struct ProxyServer: Sendable {
             do {
                 try await writer.write(ByteBuffer(string: encoder.start().map(\.serialized).joined()))
                 for try await event in stream {
+                    AuditNotes.current?.note(event)
                     try await writer.write(ByteBuffer(string: encoder.encode(event).map(\.serialized).joined()))
                 }
                 try await writer.write(ByteBuffer(string: encoder.finish().map(\.serialized).joined()))
             } catch let error as ChimeraError where error.kind != .cancelled {
                 // The status line is long gone: the failure travels in-band and the stream ends cleanly.
                 outcome = "failed: \(error.kind)"
+                AuditNotes.current?.note(error)
                 try await writer.write(ByteBuffer(string: encoder.encodeError(error).serialized))
             } catch {
                 outcome = "client went away"
@@ -195,6 +203,7 @@ public struct ProxyServer: Sendable {
     }
 
     private func errorResponse(_ error: ChimeraError, family: ProtocolFamily?) -> Response {
+        AuditNotes.current?.note(error)
         let status = error.httpStatus
         var response: Response
         if let family {
@@ -210,6 +219,7 @@ public struct ProxyServer: Sendable {
     }
 
     func log(_ response: Response, request: Request, provider: ProviderID?, started: ContinuousClock.Instant) -> Response {
+        if let provider { AuditNotes.current?.note(provider: provider) }
         logger.info("request", metadata: [
             "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
             "provider": "\(provider?.rawValue ?? "-")", "status": "\(response.status.code)",

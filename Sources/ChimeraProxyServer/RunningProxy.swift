@@ -1,4 +1,5 @@
 import Chimera
+import ChimeraAudit
 import ChimeraServerSupport
 import ChimeraSimulator
 import ChimeraTransport
@@ -13,6 +14,8 @@ public struct RunningProxy: Sendable {
     /// The simulator behind the proxy, when started with `simulate`.
     public let simulator: RunningSimulator?
     private let service: LLMService
+    /// The audit log, when `CHIMERA_AUDIT_LOG` names one; closed after the server stopped.
+    private let audit: AuditLog?
 
     /// The proxy's root URL, to use as `PROXY_SERVER_URL`.
     public var baseURL: URL { server.baseURL }
@@ -60,24 +63,28 @@ public struct RunningProxy: Sendable {
         let health = UpstreamHealth(configured: configured)
         let transport = HTTPTransport(
             connectTimeout: upstream.direct.timeouts.connect, streamIdleTimeout: upstream.direct.timeouts.streamIdle,
-            poolSize: upstreamPoolSize, limits: upstream.limits
+            poolSize: upstreamPoolSize, limits: upstream.limits,
+            egress: upstream.egress, allowedDestinations: EgressManifest(upstream, role: .proxyServer).enforcedDestinations
         )
         let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
-        let proxy = ProxyServer(service: service, options: options, health: health, logger: logger)
+        var proxy = ProxyServer(service: service, options: options, health: health, logger: logger)
         do {
+            proxy.audit = try upstream.audit.path.map { _ in try AuditLog(configuration: upstream.audit, logger: logger) }
             let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, logger: logger)
-            return RunningProxy(server: server, simulator: simulator, service: service)
+            return RunningProxy(server: server, simulator: simulator, service: service, audit: proxy.audit)
         } catch {
+            await proxy.audit?.close()
             try await transport.shutdown()
             if let simulator { try await simulator.shutdown() }
             throw error
         }
     }
 
-    /// Stops accepting requests, lets those in flight finish, then stops the upstream client and
-    /// the simulator.
+    /// Stops accepting requests, lets those in flight finish, then closes the audit log and stops
+    /// the upstream client and the simulator.
     public func shutdown() async throws {
         try await server.shutdown()
+        await audit?.close()
         try await service.transport.shutdown()
         if let simulator { try await simulator.shutdown() }
     }

@@ -14,6 +14,7 @@ struct ChimeraCommand: AsyncParsableCommand {
             DemoCommand.self,
             SimulateCommand.self,
             ConfigCommand.self,
+            AuditCommand.self,
             BenchCommand.self,
         ]
     )

@@ -35,7 +35,7 @@ struct ProxyCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try loadConfiguration()
         let logger = makeLogger(level: configuration.logLevel, label: "chimera.proxy")
-        var options = ProxyServer.Options(apiKey: (apiKey ?? ProcessInfo.processInfo.environment["CHIMERA_PROXY_API_KEY"]).map(Secret.init))
+        var options = ProxyServer.Options(apiKey: (apiKey ?? configuration.proxyServerAPIKey?.value).map(Secret.init))
         if let defaultProvider {
             guard let provider = ProxyProviderIDs.provider(for: defaultProvider) else {
                 throw ValidationError("--default-provider \(defaultProvider): accepted: \(ProxyProviderIDs.list)")

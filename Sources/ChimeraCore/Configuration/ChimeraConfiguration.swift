@@ -3,8 +3,9 @@ import Foundation
 /// Everything Chimera reads from its environment, validated once.
 ///
 /// Build it from the process environment with ``init(environment:)``, or in code with
-/// ``init(connectionMode:proxy:providers:direct:limits:logLevel:apiKey:)``, whose defaults are the
-/// documented ones. ``variables`` lists every variable with its default and meaning.
+/// ``init(connectionMode:proxy:providers:direct:limits:logLevel:apiKey:proxyServerAPIKey:egress:audit:)``,
+/// whose defaults are the documented ones. ``variables`` lists every variable with its meaning,
+/// how it is read and how it is shown.
 public struct ChimeraConfiguration: Sendable, Hashable {
     /// Direct or proxy (`API_CONNECTION_MODE`).
     public var connectionMode: ConnectionMode
@@ -20,6 +21,12 @@ public struct ChimeraConfiguration: Sendable, Hashable {
     public var logLevel: LogLevel
     /// The bearer token `chimera serve` requires, if any (`CHIMERA_API_KEY`).
     public var apiKey: Secret?
+    /// The key `chimera proxy` requires of its clients when `--api-key` is not given (`CHIMERA_PROXY_API_KEY`).
+    public var proxyServerAPIKey: Secret?
+    /// Where outbound calls go, what they trust, and whether the egress manifest is enforced.
+    public var egress: EgressConfiguration
+    /// The servers' audit log.
+    public var audit: AuditConfiguration
 
     /// Creates a configuration; every field defaults to the documented default.
     public init(
@@ -29,7 +36,10 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         direct: DirectConfiguration = DirectConfiguration(),
         limits: ResponseLimits = ResponseLimits(),
         logLevel: LogLevel = .info,
-        apiKey: Secret? = nil
+        apiKey: Secret? = nil,
+        proxyServerAPIKey: Secret? = nil,
+        egress: EgressConfiguration = EgressConfiguration(),
+        audit: AuditConfiguration = AuditConfiguration()
     ) {
         self.connectionMode = connectionMode
         self.proxy = proxy
@@ -42,6 +52,9 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         self.limits = limits
         self.logLevel = logLevel
         self.apiKey = apiKey
+        self.proxyServerAPIKey = proxyServerAPIKey
+        self.egress = egress
+        self.audit = audit
     }
 
     /// The configuration of one provider.
@@ -51,63 +64,36 @@ public struct ChimeraConfiguration: Sendable, Hashable {
 
     /// Reads and validates the configuration from environment variables.
     ///
-    /// Unset and empty variables take their defaults. Every problem is collected before
-    /// anything is thrown, so one run reports them all.
+    /// Walks ``variables``, so every variable is read the one way `chimera config check` reports
+    /// it. Unset and empty variables take their defaults. Every problem is collected before
+    /// anything is thrown, so one run reports them all; settings that contradict each other
+    /// (strict egress with fallback in proxy mode) are reported like bad values.
     ///
     /// - Parameter environment: Usually `ProcessInfo.processInfo.environment`.
     /// - Throws: ``ChimeraError`` of kind ``ChimeraError/Kind/configuration`` whose
     ///   ``ChimeraError/problems`` names each variable, its value (secrets masked) and what is accepted.
     public init(environment: [String: String]) throws(ChimeraError) {
         var reader = EnvironmentReader(environment: environment)
-        let defaults = ChimeraConfiguration()
-
-        let connectionMode = reader.choice("API_CONNECTION_MODE", default: defaults.connectionMode)
-        let proxy = ProxyConfiguration(
-            serverURL: reader.url("PROXY_SERVER_URL") ?? defaults.proxy.serverURL,
-            wireProtocol: reader.choice("PROXY_PROTOCOL", default: defaults.proxy.wireProtocol),
-            apiKey: reader.secret("PROXY_API_KEY"),
-            fallbackToDirect: reader.bool("PROXY_FALLBACK_TO_DIRECT", default: defaults.proxy.fallbackToDirect),
-            timeouts: Timeouts(
-                connect: reader.seconds("PROXY_CONNECT_TIMEOUT_SECONDS", default: defaults.proxy.timeouts.connect),
-                request: reader.seconds("PROXY_TIMEOUT_SECONDS", default: defaults.proxy.timeouts.request),
-                streamIdle: reader.seconds("PROXY_STREAM_IDLE_TIMEOUT_SECONDS", default: defaults.proxy.timeouts.streamIdle)
-            ),
-            maxRetries: reader.integer("PROXY_MAX_RETRIES", in: 0...10, default: defaults.proxy.maxRetries),
-            poolSize: reader.integer("PROXY_POOL_SIZE", in: 1...1024, default: defaults.proxy.poolSize),
-            healthCheckInterval: reader.seconds("PROXY_HEALTH_CHECK_INTERVAL_SECONDS", default: defaults.proxy.healthCheckInterval)
-        )
-        var providers: [ProviderID: ProviderConfiguration] = [:]
-        for id in ProviderID.allCases {
-            let prefix = id.environmentPrefix
-            let fallback = ProviderConfiguration.defaults(for: id)
-            providers[id] = ProviderConfiguration(
-                apiKey: reader.secret("\(prefix)_API_KEY"),
-                baseURL: reader.url("\(prefix)_BASE_URL") ?? fallback.baseURL,
-                proxyRoute: reader.pathSegment("\(prefix)_PROXY_ROUTE") ?? fallback.proxyRoute
+        var configuration = ChimeraConfiguration()
+        for variable in Self.variables {
+            variable.apply(&reader, to: &configuration)
+        }
+        if configuration.egress.policy == .strict && configuration.connectionMode == .proxy && configuration.proxy.fallbackToDirect {
+            reader.report(
+                "PROXY_FALLBACK_TO_DIRECT", reader.raw("PROXY_FALLBACK_TO_DIRECT") ?? "true",
+                accepted: "false while CHIMERA_EGRESS=strict in proxy mode: strict egress means nothing but the proxy is contacted, and fallback would call the providers directly"
             )
         }
-        let direct = DirectConfiguration(
-            timeouts: Timeouts(
-                connect: reader.seconds("CHIMERA_CONNECT_TIMEOUT_SECONDS", default: defaults.direct.timeouts.connect),
-                request: reader.seconds("CHIMERA_REQUEST_TIMEOUT_SECONDS", default: defaults.direct.timeouts.request),
-                streamIdle: reader.seconds("CHIMERA_STREAM_IDLE_TIMEOUT_SECONDS", default: defaults.direct.timeouts.streamIdle)
-            ),
-            maxRetries: reader.integer("CHIMERA_MAX_RETRIES", in: 0...10, default: defaults.direct.maxRetries)
-        )
-        let limits = ResponseLimits(
-            maxBodyBytes: reader.integer("CHIMERA_MAX_RESPONSE_BYTES", in: ResponseLimits.accepted, default: defaults.limits.maxBodyBytes),
-            maxStreamBytes: reader.integer("CHIMERA_MAX_STREAM_BYTES", in: ResponseLimits.accepted, default: defaults.limits.maxStreamBytes)
-        )
-        let logLevel = reader.choice("CHIMERA_LOG_LEVEL", default: defaults.logLevel)
-        let apiKey = reader.secret("CHIMERA_API_KEY")
-
         if !reader.problems.isEmpty {
             throw ChimeraError.invalidConfiguration(reader.problems)
         }
-        self.init(
-            connectionMode: connectionMode, proxy: proxy, providers: providers,
-            direct: direct, limits: limits, logLevel: logLevel, apiKey: apiKey
-        )
+        self = configuration
+    }
+
+    /// The configuration of one provider, to read or change in place.
+    public subscript(provider id: ProviderID) -> ProviderConfiguration {
+        get { provider(id) }
+        set { providers[id] = newValue }
     }
 }
 

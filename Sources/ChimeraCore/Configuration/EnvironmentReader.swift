@@ -11,12 +11,12 @@ struct EnvironmentReader {
     }
 
     /// The value, or `nil` when unset or empty (an exported empty variable means "not set").
-    private func raw(_ name: String) -> String? {
+    func raw(_ name: String) -> String? {
         guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
     }
 
-    private mutating func report(_ name: String, _ value: String, accepted: String) {
+    mutating func report(_ name: String, _ value: String, accepted: String) {
         problems.append(ConfigurationProblem(variable: name, shownValue: Redaction.redact(String(value.prefix(200))), accepted: accepted))
     }
 
@@ -83,6 +83,18 @@ struct EnvironmentReader {
         return Secret(text)
     }
 
+    /// A value read by `parse`, which says what is accepted when it refuses the text.
+    mutating func parsed<Value>(_ name: String, _ parse: (String) -> Result<Value, ValueRefusal>) -> Value? {
+        guard let text = raw(name) else { return nil }
+        switch parse(text) {
+        case .success(let value):
+            return value
+        case .failure(let refusal):
+            report(name, text, accepted: refusal.accepted)
+            return nil
+        }
+    }
+
     /// One URL path segment: letters, digits, `.`, `_` and `-`.
     mutating func pathSegment(_ name: String) -> String? {
         guard let text = raw(name) else { return nil }
@@ -95,4 +107,10 @@ struct EnvironmentReader {
         }
         return text
     }
+}
+
+/// Why a value was refused: what the variable accepts.
+struct ValueRefusal: Error {
+    let accepted: String
+    init(_ accepted: String) { self.accepted = accepted }
 }

@@ -5,11 +5,12 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
 
 /// Sends HTTP requests for providers over shared `HTTPClient`s, with Chimera's time limits,
 /// and turns every transport failure into a ``ChimeraError``.
 ///
-/// Streams go through a client of their own whose read timeout is the stream idle limit, so
+/// Streams go through clients of their own whose read timeout is the stream idle limit, so
 /// AsyncHTTPClient itself ends a stream that goes silent (no watchdog task per stream), and the
 /// caller reads the body in its own task (no hand-off between tasks per chunk).
 ///
@@ -19,43 +20,92 @@ import NIOHTTP1
 /// proxy look down.
 ///
 /// Policy (retries, fallback) lives in the callers; this type only does the I/O.
+///
+/// Egress (see ``EgressConfiguration``): AsyncHTTPClient takes one proxy per client, so the
+/// transport keeps clients without a proxy (``client``, ``streamingClient``) and a pair per
+/// configured outbound proxy,
+/// and picks one per request from the request's host (loopback and `NO_PROXY` hosts go
+/// directly). With an allow-list (strict egress) a request to any other host fails before a
+/// connection is made. Every client trusts the extra CA bundle next to the system's roots.
 public struct HTTPTransport: Sendable {
-    /// The shared client of unary and control requests; owned by whoever created the transport.
-    public let client: HTTPClient
-    /// The shared client of streams: its read timeout is the stream idle limit.
-    public let streamingClient: HTTPClient
+    /// The client for direct unary and control calls; owned by whoever created the transport.
+    /// Shut the transport down with ``shutdown()``, which stops every client it made.
+    public var client: HTTPClient { direct.unary }
+    /// The client for direct streams: its read timeout is the stream idle limit.
+    public var streamingClient: HTTPClient { direct.streaming }
+    /// The longest silence allowed between two chunks of a stream.
+    public let streamIdleTimeout: Duration
+    private let direct: HTTPClients
     /// The most bytes read of a unary answer and of a stream.
     public var limits: ResponseLimits
     private let permits: ConnectionPermits
+    private let egress: EgressGate
 
-    /// The longest silence allowed between two chunks of a stream.
-    public let streamIdleTimeout: Duration
-
-    /// Creates a transport and its clients: no redirects, no connection-establishment retries (so
+    /// Creates a transport and its client: no redirects, no connection-establishment retries (so
     /// a refused connection fails at once and Chimera's own retry policy decides), the given
     /// connect timeout, and `poolSize` concurrent requests per host.
     ///
-    /// - Parameter streamIdleTimeout: The longest silence between two chunks of a stream, from
-    ///   the request's end on: a stream's first byte must come within it too.
-    public init(connectTimeout: Duration, streamIdleTimeout: Duration = .seconds(120), poolSize: Int, limits: ResponseLimits = ResponseLimits()) {
+    /// - Parameters:
+    ///   - streamIdleTimeout: The longest silence between two chunks of a stream, from the
+    ///     request's end on: a stream's first byte must come within it too.
+    ///   - egress: The outbound proxies, `NO_PROXY` and the extra CA certificates.
+    ///   - allowedDestinations: The only hosts and ports requests may go to (strict egress,
+    ///     ``EgressManifest/enforcedDestinations``); `nil` allows every destination.
+    public init(
+        connectTimeout: Duration,
+        streamIdleTimeout: Duration = .seconds(120),
+        poolSize: Int,
+        limits: ResponseLimits = ResponseLimits(),
+        egress: EgressConfiguration = EgressConfiguration(),
+        allowedDestinations: Set<EgressDestination>? = nil
+    ) {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.seconds * 1e9))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize + 1  // + the control connection
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        configuration.timeout.read = .nanoseconds(Int64(streamIdleTimeout.seconds * 1e9))
-        self.streamingClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var unusable: ChimeraError?
+        if let bundle = egress.trustedCertificates {
+            do {
+                var tls = TLSConfiguration.makeClientConfiguration()
+                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes([UInt8](bundle.pem)))]
+                configuration.tlsConfiguration = tls
+            } catch {
+                // The configuration already checked the PEM blocks; a certificate the TLS library
+                // still refuses must not silently leave calls trusting less than configured, so
+                // every call fails with this instead (fail closed).
+                unusable = .configuration(
+                    "the CA bundle \(bundle.path) holds a certificate the TLS library cannot read",
+                    hint: "check CHIMERA_CA_BUNDLE (or SSL_CERT_FILE): it must hold PEM X.509 certificates"
+                )
+            }
+        }
+        self.direct = HTTPClients(configuration, streamIdleTimeout: streamIdleTimeout)
         self.streamIdleTimeout = streamIdleTimeout
+        var proxied: [OutboundProxy: HTTPClients] = [:]
+        for proxy in egress.proxies {
+            var viaProxy = configuration
+            viaProxy.proxy = switch proxy.kind {
+            case .socks5: .socksServer(host: proxy.host, port: proxy.port)
+            case .httpConnect: .server(
+                host: proxy.host, port: proxy.port,
+                authorization: proxy.username.map { .basic(username: $0, password: proxy.password?.value ?? "") }
+            )
+            }
+            proxied[proxy] = HTTPClients(viaProxy, streamIdleTimeout: streamIdleTimeout)
+        }
         self.limits = limits
         self.permits = ConnectionPermits(limit: poolSize)
+        self.egress = EgressGate(configuration: egress, allowed: allowedDestinations, proxiedClients: proxied, unusable: unusable)
     }
 
-    /// Shuts both clients down. Call once, when done.
+    /// Shuts down every client of the transport: the direct one and those of the outbound proxies.
     public func shutdown() async throws {
-        try await client.shutdown()
-        try await streamingClient.shutdown()
+        for proxied in egress.proxiedClients.values {
+            try await proxied.shutdown()
+        }
+        try await direct.shutdown()
     }
 
     /// Which requests wait for a pooled connection.
@@ -89,15 +139,16 @@ public struct HTTPTransport: Sendable {
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> Reply {
         let deadline = ContinuousClock.now + timeout
+        let (clients, route) = try egress.clients(for: request.url, direct: direct)
         do {
             let permit = try await admit(request, lane: lane, until: deadline)
             defer { permit?.release() }
             let remaining = deadline - .now
-            let response = try await client.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
+            let response = try await clients.unary.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
             let body = try await response.body.collect(upTo: limits.maxBodyBytes)
             return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: body))
         } catch {
-            throw classify(TransportFailure(error, limit: timeout))
+            throw egress.failure(error, limit: timeout, route: route, url: request.url, classify: classify)
         }
     }
 
@@ -121,20 +172,21 @@ public struct HTTPTransport: Sendable {
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> OpenResponse {
         let deadline = ContinuousClock.now + headTimeout
+        let (clients, route) = try egress.clients(for: request.url, direct: direct)
         do {
             let permit = try await admit(request, lane: .pooled, until: deadline)
             do {
                 // AsyncHTTPClient's deadline covers the wait for the response head only; the body
                 // then has the streaming client's read timeout, the idle limit.
                 let remaining = deadline - .now
-                let response = try await streamingClient.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
+                let response = try await clients.streaming.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
                 return OpenResponse(response: response, permit: permit)
             } catch {
                 permit?.release()
                 throw error
             }
         } catch {
-            throw classify(TransportFailure(error, limit: headTimeout))
+            throw egress.failure(error, limit: headTimeout, route: route, url: request.url, classify: classify)
         }
     }
 
@@ -161,6 +213,25 @@ public struct HTTPTransport: Sendable {
             // The status already says what failed; a body that cannot be read adds nothing.
             return Data()
         }
+    }
+}
+
+/// The two clients of one way out: unary and control requests, and streams (whose read timeout
+/// is the stream idle limit).
+struct HTTPClients: Sendable {
+    let unary: HTTPClient
+    let streaming: HTTPClient
+
+    init(_ configuration: HTTPClient.Configuration, streamIdleTimeout: Duration) {
+        unary = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var streamingConfiguration = configuration
+        streamingConfiguration.timeout.read = .nanoseconds(Int64(streamIdleTimeout.seconds * 1e9))
+        streaming = HTTPClient(eventLoopGroupProvider: .singleton, configuration: streamingConfiguration)
+    }
+
+    func shutdown() async throws {
+        try await unary.shutdown()
+        try await streaming.shutdown()
     }
 }
 
