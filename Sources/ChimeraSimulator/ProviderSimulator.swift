@@ -60,6 +60,7 @@ public enum ProviderSimulator {
 
     private static func router(state: SimulatorState) -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
+        router.add(middleware: RequestRecorder(log: state.requests))
         let openAI = ChatEndpoint(dialect: OpenAIDialect(), state: state)
         let anthropic = ChatEndpoint(dialect: AnthropicDialect(), state: state)
         let gemini = ChatEndpoint(dialect: GeminiDialect(), state: state)
@@ -73,39 +74,63 @@ public enum ProviderSimulator {
         router.post("v1/messages") { request, context in
             try await anthropic.respond(to: request, context: context, route: .messages)
         }
-        router.post("v1beta/models/:target") { request, context in
-            // The last path segment is `<model>:<method>`; the model may be percent-encoded.
-            let target = try context.parameters.require("target")
-            let decoded = target.removingPercentEncoding ?? target
-            guard let colon = decoded.lastIndex(of: ":") else { throw HTTPError(.notFound) }
-            let model = String(decoded[..<colon])
-            switch decoded[decoded.index(after: colon)...] {
-            case "generateContent":
-                return try await gemini.respond(to: request, context: context, route: .generateContent, pathModel: model)
-            case "streamGenerateContent":
-                return try await gemini.respond(to: request, context: context, route: .streamGenerateContent, pathModel: model)
-            default:
-                throw HTTPError(.notFound)
+        for version in ["v1beta", "v1"] {
+            router.post("\(version)/models/:target") { request, context in
+                // The last path segment is `<model>:<method>`; the model may be percent-encoded.
+                let target = try context.parameters.require("target")
+                let decoded = target.removingPercentEncoding ?? target
+                guard let colon = decoded.lastIndex(of: ":") else { throw HTTPError(.notFound) }
+                let model = String(decoded[..<colon])
+                switch decoded[decoded.index(after: colon)...] {
+                case "generateContent":
+                    return try await gemini.respond(to: request, context: context, route: .generateContent, pathModel: model)
+                case "streamGenerateContent":
+                    return try await gemini.respond(to: request, context: context, route: .streamGenerateContent, pathModel: model)
+                default:
+                    throw HTTPError(.notFound)
+                }
             }
         }
         router.get("v1/models") { request, context in
             if request.headers[AnthropicDialect.versionHeader] != nil {
                 return try await anthropicModels.respond(to: request, context: context, route: .models)
             }
+            // google-genai's `v1` API lists models here too; its key tells it apart.
+            if request.headers[GeminiDialect.apiKeyHeader] != nil || request.uri.queryParameters.get("key") != nil {
+                return try await geminiModels.respond(to: request, context: context, route: .geminiModels)
+            }
             return try await openAIModels.respond(to: request, context: context, route: .models)
         }
         router.get("v1beta/models") { request, context in
             try await geminiModels.respond(to: request, context: context, route: .geminiModels)
         }
+        router.get("_simulator/requests") { request, _ in
+            let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 20
+            return try jsonResponse(RequestsPage(requests: state.requests.newest(limit)))
+        }
+        router.delete("_simulator/requests") { _, _ in
+            state.requests.clear()
+            return Response(status: .noContent)
+        }
         router.get("_simulator/stats") { _, _ in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(state.snapshot)))
-            )
+            try jsonResponse(state.snapshot)
         }
         return router
+    }
+
+    /// The answers of the `/_simulator/…` routes, as JSON with sorted keys.
+    private static func jsonResponse(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
+    }
+
+    /// The body of `GET /_simulator/requests`.
+    private struct RequestsPage: Encodable {
+        var requests: [RecordedRequest]
     }
 }

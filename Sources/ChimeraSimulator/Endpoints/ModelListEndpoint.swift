@@ -6,7 +6,7 @@ import Hummingbird
 ///
 /// Fault switches come from the options header only (there is no model name); `fail=` counts
 /// requests per route.
-struct ModelListEndpoint<Dialect: SimulatorDialect>: Sendable {
+struct ModelListEndpoint<Dialect: ModelListing>: Sendable {
     let dialect: Dialect
     let state: SimulatorState
 

@@ -17,6 +17,13 @@ final class SimulatorState: Sendable {
 
     private let counters = Mutex(Counters())
 
+    /// The last requests received, for `GET /_simulator/requests`.
+    let requests = RequestLog()
+    /// The prompt prefixes seen, for cached-token usage.
+    let promptCache = PromptCache()
+    /// The Responses API answers issued, for `previous_response_id`.
+    let responses = IssuedResponses()
+
     /// Connects the state to the server that counts its connections.
     func attach(_ server: RunningServer) {
         counters.withLock { $0.server = server }

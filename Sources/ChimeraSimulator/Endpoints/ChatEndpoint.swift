@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Answers chat requests in one dialect: authentication, request checks, fault switches, then
-/// the deterministic reply, unary or streamed.
-struct ChatEndpoint<Dialect: SimulatorDialect>: Sendable {
+/// the deterministic answer (``SimulatedAnswer``), unary or streamed.
+struct ChatEndpoint<Dialect: ChatDialect>: Sendable {
     let dialect: Dialect
     let state: SimulatorState
 
@@ -24,8 +24,9 @@ struct ChatEndpoint<Dialect: SimulatorDialect>: Sendable {
     ) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let promptContext = PromptContext(pathModel: pathModel, routeStreams: route == .streamGenerateContent, responses: state.responses)
         let prompt = Result { () throws(SimulatedFailure) in
-            try dialect.decodePrompt(body, pathModel: pathModel, routeStreams: route == .streamGenerateContent)
+            try dialect.decodePrompt(dialect.parseBody(body), context: promptContext)
         }
         let model: String? =
             switch prompt {
@@ -56,12 +57,16 @@ struct ChatEndpoint<Dialect: SimulatorDialect>: Sendable {
         }
         exchange.includeUsage = chat.includeUsage
         let responder = ExchangeResponder(dialect: dialect, state: state, exchange: exchange, options: options, channel: context.channel)
-        let reply = SimulatedReply(to: chat, fillerWords: options.words)
         return try await ExchangeResponder<Dialect>.countingDisconnects(state) {
-            if let fault = try await responder.faultResponse(subject: chat.model, stream: chat.stream, happyBody: { dialect.completion(reply, exchange: exchange) }) {
+            let happyBody = { [exchange] in dialect.completion(SimulatedAnswer(to: chat, options: options), exchange: exchange) }
+            if let fault = try await responder.faultResponse(subject: chat.model, stream: chat.stream, happyBody: happyBody) {
                 return fault
             }
-            return chat.stream ? responder.stream(reply) : responder.json(dialect.completion(reply, exchange: exchange))
+            // Only an answer that is given fills the prompt cache, as with the real services.
+            let cache = state.promptCache.use(chat.cacheCheckpoints, implicit: chat.implicitCaching)
+            let answer = SimulatedAnswer(to: chat, options: options, cache: cache)
+            dialect.remember(answer, exchange: exchange, prompt: chat, in: state)
+            return chat.stream ? responder.stream(answer) : responder.json(dialect.completion(answer, exchange: exchange))
         }
     }
 }

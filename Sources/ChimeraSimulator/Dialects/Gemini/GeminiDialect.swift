@@ -4,13 +4,15 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Google Gemini generateContent (wire-format reference §3).
+/// Google Gemini generateContent (wire-format reference §3), under `/v1beta/models/…` and
+/// `/v1/models/…` alike.
 ///
 /// The key comes as `x-goog-api-key` or `?key=`; a missing or wrong key is a 400
 /// `INVALID_ARGUMENT` with reason `API_KEY_INVALID`, as Google answers. Error bodies are
 /// pretty-printed over several lines, as Google's are. Streams are data-only and end with the
-/// body; the last chunk carries the last word, `finishReason` and `usageMetadata`.
-struct GeminiDialect: SimulatorDialect {
+/// body; the last chunk carries the last word, `finishReason` and `usageMetadata`. How requests
+/// are read: `GeminiDialect+Request.swift`; answers: `GeminiDialect+Answer.swift`.
+struct GeminiDialect: ChatDialect, ModelListing {
     static let apiKeyHeader = HTTPField.Name("x-goog-api-key")!
 
     func provider(forModel model: String?) -> ProviderID { .gemini }
@@ -19,41 +21,6 @@ struct GeminiDialect: SimulatorDialect {
         let key = request.headers[Self.apiKeyHeader] ?? request.uri.queryParameters.get("key")
         guard let key, !key.isEmpty else { return .missingKey }
         return key == SimulatedFailure.invalidKeyValue ? .invalidKey : nil
-    }
-
-    private struct Body: Decodable {
-        var contents: [Content]?
-        var systemInstruction: Content?
-        var generationConfig: GenerationConfig?
-
-        struct Content: Decodable {
-            var role: String?
-            var parts: TextContent?
-        }
-
-        struct GenerationConfig: Decodable {
-            var maxOutputTokens: Int?
-            var stopSequences: [String]?
-        }
-    }
-
-    func decodePrompt(_ body: ByteBuffer, pathModel: String?, routeStreams: Bool) throws(SimulatedFailure) -> ChatPrompt {
-        let request = try decodeBody(Body.self, from: body)
-        guard let contents = request.contents else {
-            throw .invalidRequest(message: "* GenerateContentRequest.contents: contents is not specified", parameter: "contents")
-        }
-        let systemWords = request.systemInstruction?.parts?.words.count ?? 0
-        // A content without a role is the user's, as the API documents.
-        let lastUser = contents.last { ($0.role ?? "user") == "user" }
-        return ChatPrompt(
-            model: pathModel ?? "",
-            inputWords: systemWords + contents.reduce(0) { $0 + ($1.parts?.words.count ?? 0) },
-            lastUserWords: lastUser?.parts?.words ?? [],
-            maxOutputWords: request.generationConfig?.maxOutputTokens,
-            stopSequences: request.generationConfig?.stopSequences ?? [],
-            stream: routeStreams,
-            includeUsage: false
-        )
     }
 
     func error(_ failure: SimulatedFailure, exchange: Exchange) -> (status: Int, body: String) {
@@ -83,8 +50,10 @@ struct GeminiDialect: SimulatorDialect {
             )
         case .missingVersion:
             preconditionFailure("the Gemini protocol has no version header")
-        case .invalidRequest(let message, _):
+        case .invalidRequest(let message, _, _):
             return (400, message, [])
+        case .notFound(let message):
+            return (404, message, [])
         case .quota:
             return (
                 429, "You exceeded your current quota, please check your plan and billing details.",
@@ -135,44 +104,6 @@ struct GeminiDialect: SimulatorDialect {
 
     func identityHeaders(_ exchange: Exchange) -> HTTPFields { [:] }
 
-    private func finishReason(_ reply: SimulatedReply) -> String {
-        reply.finishReason == .length ? "MAX_TOKENS" : "STOP"
-    }
-
-    private func usageMetadata(_ reply: SimulatedReply) -> JSONValue {
-        ["promptTokenCount": .int(reply.inputTokens), "candidatesTokenCount": .int(reply.outputTokens), "totalTokenCount": .int(reply.totalTokens)]
-    }
-
-    /// A `GenerateContentResponse` with one candidate holding `text`; with `finishing`, also the finish and usage.
-    private func response(_ text: String, finishing: SimulatedReply?, exchange: Exchange) -> JSONValue {
-        var candidate: [(String, JSONValue)] = [("content", ["parts": [["text": .string(text)]], "role": "model"])]
-        if let finishing { candidate.append(("finishReason", .string(finishReason(finishing)))) }
-        candidate.append(("index", 0))
-        var members: [(String, JSONValue)] = [("candidates", [.fields(candidate)])]
-        if let finishing { members.append(("usageMetadata", usageMetadata(finishing))) }
-        members += [("modelVersion", .string(exchange.model)), ("responseId", .string("sim\(exchange.number)"))]
-        return .fields(members)
-    }
-
-    func completion(_ reply: SimulatedReply, exchange: Exchange) -> JSONValue {
-        response(reply.text, finishing: reply, exchange: exchange)
-    }
-
-    func streamStart(_ reply: SimulatedReply, exchange: Exchange) -> [StreamFrame] { [] }
-
-    func streamText(_ piece: String, index: Int, finishing: SimulatedReply?, exchange: Exchange) -> [StreamFrame] {
-        [.data(response(piece, finishing: finishing, exchange: exchange))]
-    }
-
-    func streamEnd(_ reply: SimulatedReply, sentFinishing: Bool, exchange: Exchange) -> [StreamFrame] {
-        // An empty reply still needs one chunk to carry the finish and the usage.
-        sentFinishing ? [] : [.data(response("", finishing: reply, exchange: exchange))]
-    }
-
-    func streamError(exchange: Exchange) -> StreamFrame {
-        .data(["error": ["code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"]])
-    }
-
     func modelList() -> JSONValue {
         [
             "models": .array(
@@ -183,7 +114,7 @@ struct GeminiDialect: SimulatorDialect {
                         "displayName": .string(model.displayName),
                         "inputTokenLimit": .int(model.inputTokenLimit),
                         "outputTokenLimit": .int(model.outputTokenLimit),
-                        "supportedGenerationMethods": ["generateContent", "countTokens"],
+                        "supportedGenerationMethods": .array(model.methods.map { .string($0) }),
                     ]
                 }
             )

@@ -1,18 +1,19 @@
 import ChimeraCore
 
-/// The answer to one chat request, derived only from the request, and its usage.
+/// The text of one answer, derived only from the request, and its word counts.
 ///
 /// The reply to a conversation is `Simulated reply from <model>: ` followed by the words of the
 /// last user message (the model without its fault switches), so non-ASCII prompts come back as
 /// non-ASCII answers. With `words=n` it is exactly n filler words `w1 w2 … wn` instead, generated
-/// on the fly so that a very long answer is never held in memory.
+/// on the fly so that a very long answer is never held in memory. ``SimulatedAnswer`` may also
+/// give it a text of its own (tool results, JSON), which keeps its line breaks.
 ///
 /// The reply is cut, as a model would stop, by the first of:
 /// - the output limit: only the first `maxOutputWords` words (finish: length);
 /// - a stop sequence: the text ends just before the first stop sequence to be completed
 ///   (finish: stop sequence), the sequence itself is not sent.
 ///
-/// A stream sends it in ``pieces()``: each word with the space that follows it.
+/// A stream sends it in ``pieces()``: each word with the whitespace that follows it.
 ///
 /// Usage counts words, not tokens: input = the words of every message, system prompt included;
 /// output = the words of the text actually sent (a word cut by a stop sequence still counts).
@@ -46,8 +47,44 @@ struct SimulatedReply: Sendable {
             if let fillerWords {
                 .filler(count: fillerWords)
             } else {
-                .spoken(["Simulated", "reply", "from", "\(SimulatorOptions.baseModel(prompt.model)):"] + prompt.lastUserWords.map(String.init))
+                .pieces((Self.echoPrefix(prompt.model) + prompt.lastUserWords.map(String.init)).map { $0 + " " })
             }
+        self.init(words: words, prompt: prompt)
+    }
+
+    /// Plans a reply that says `text`, cut by the prompt's limits like any other.
+    init(text: String, prompt: ChatPrompt) {
+        self.init(words: .pieces(Self.pieces(of: text)), prompt: prompt)
+    }
+
+    /// The words every conversation reply starts with.
+    static func echoPrefix(_ model: String) -> [String] {
+        ["Simulated", "reply", "from", "\(SimulatorOptions.baseModel(model)):"]
+    }
+
+    /// `text` cut into words, each with the whitespace after it; whitespace before the first
+    /// word stays with it.
+    static func pieces(of text: String) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        var afterSpace = false
+        for character in text {
+            if character.isWhitespace {
+                afterSpace = true
+            } else if afterSpace, current.contains(where: { !$0.isWhitespace }) {
+                pieces.append(current)
+                current = ""
+                afterSpace = false
+            } else {
+                afterSpace = false
+            }
+            current.append(character)
+        }
+        if current.contains(where: { !$0.isWhitespace }) { pieces.append(current) }
+        return pieces
+    }
+
+    private init(words: Words, prompt: ChatPrompt) {
         let limit = min(words.count, max(0, prompt.maxOutputWords ?? .max))
         self.words = words
         self.limit = limit
@@ -76,6 +113,9 @@ struct SimulatedReply: Sendable {
 
     /// The whole text, for a unary answer.
     var text: String { pieces().joined() }
+
+    /// How many pieces ``pieces()`` gives.
+    var pieceCount: Int { wholePieces + (cutPiece == nil ? 0 : 1) }
 
     /// The pieces of a reply, produced one at a time.
     struct Pieces: Sequence, Sendable {
@@ -163,24 +203,30 @@ struct SimulatedReply: Sendable {
 
     /// The words a reply is made of.
     fileprivate enum Words: Sendable {
-        case spoken([String])
+        /// Words, each with the whitespace that follows it.
+        case pieces([String])
         case filler(count: Int)
 
         var count: Int {
             switch self {
-            case .spoken(let words): words.count
+            case .pieces(let pieces): pieces.count
             case .filler(let count): count
             }
         }
 
-        /// The word at `index` and, unless it is the last of the `limit` words sent, a space.
+        /// The word at `index` and, unless it is the last of the `limit` words sent, the
+        /// whitespace after it.
         func piece(_ index: Int, limit: Int) -> String {
-            let word: String
+            let last = index == limit - 1
             switch self {
-            case .spoken(let words): word = words[index]
-            case .filler: word = "w\(index + 1)"
+            case .pieces(let pieces):
+                guard last else { return pieces[index] }
+                var piece = Substring(pieces[index])
+                while piece.last?.isWhitespace == true { piece.removeLast() }
+                return String(piece)
+            case .filler:
+                return last ? "w\(index + 1)" : "w\(index + 1) "
             }
-            return index < limit - 1 ? word + " " : word
         }
     }
 }

@@ -7,25 +7,12 @@ import Foundation
 /// be used; a switch in the model name wins over the same switch in the header. Switches in
 /// the model name survive a hop through a proxy; the header is handy in direct tests.
 ///
-/// | switch | effect |
-/// |---|---|
-/// | `latency=<ms>` | wait before the response head and between stream chunks |
-/// | `words=<n>` | answer with exactly n filler words `w1 w2 …` (n ≤ 1,000,000) |
-/// | `split=<n>` | write the body in pieces of n bytes, each flushed on its own |
-/// | `crlf` | end stream lines with CRLF |
-/// | `status=<code>` | answer with that error status (400–599) in the protocol's error shape |
-/// | `retry-after=<s>`, `retry-after-ms=<ms>` | with `status`: the wait hint headers (and Gemini `RetryInfo`) |
-/// | `fail=<n>` | with `status`: only the first n requests with this exact model string fail |
-/// | `quota` | a 429 "quota exhausted" that must not be retried |
-/// | `stall` | never answer, until the client leaves (at most 10 minutes) |
-/// | `stall-after=<k>` | stream k text chunks, then stall |
-/// | `reset-after=<k>` | stream k text chunks, wait 100 ms so they reach the client, then drop the connection; unary: drop it before answering |
-/// | `malformed` | unary: a 200 body that is not JSON; stream: one chunk of invalid JSON |
-/// | `inband-error` | stream one text chunk, then the protocol's in-band error event |
-/// | `truncate-after=<k>` | stream k text chunks, then end the body cleanly without finish or terminator |
+/// The switches and what they do are listed in ``catalogue`` (which `chimera simulate --help`
+/// prints and `docs/simulator.md` repeats).
 ///
-/// "Text chunks" count only the chunks that carry a word of the reply; each protocol's opening
-/// events (OpenAI's role chunk, Anthropic's `message_start` …) always come first.
+/// "Text chunks" count only the chunks that carry a piece of the visible answer: a word of the
+/// text or a fragment of a tool call's arguments. Each protocol's opening events (OpenAI's role
+/// chunk, Anthropic's `message_start` …) and reasoning always come first and are not counted.
 struct SimulatorOptions: Sendable, Equatable {
     /// The most words `words=` may ask for.
     static let maximumWords = 1_000_000
@@ -49,6 +36,29 @@ struct SimulatorOptions: Sendable, Equatable {
     var malformed = false
     var inbandError = false
     var truncateAfter: Int?
+    var parallelTools = false
+    var redactedThinking = false
+
+    /// Every switch: its syntax and what it does.
+    static let catalogue: [(syntax: String, meaning: String)] = [
+        ("latency=<ms>", "wait before the response head and between stream chunks"),
+        ("words=<n>", "answer with exactly n filler words w1 w2 … (n ≤ 1,000,000)"),
+        ("split=<n>", "write the body in pieces of n bytes, each flushed on its own"),
+        ("crlf", "end stream lines with CRLF"),
+        ("status=<code>", "answer with that error status (400–599) in the protocol's error shape"),
+        ("retry-after=<s>", "with status: a retry-after header (and Gemini RetryInfo)"),
+        ("retry-after-ms=<ms>", "with status: a retry-after-ms header (and Gemini RetryInfo)"),
+        ("fail=<n>", "with status: only the first n requests with this exact model string fail"),
+        ("quota", "a 429 \"quota exhausted\" that must not be retried"),
+        ("stall", "never answer, until the client leaves (at most 10 minutes)"),
+        ("stall-after=<k>", "stream k text chunks, then stall"),
+        ("reset-after=<k>", "stream k text chunks, then drop the connection; unary: drop it before answering"),
+        ("malformed", "unary: a 200 body that is not JSON; stream: one chunk of invalid JSON"),
+        ("inband-error", "stream one text chunk, then the protocol's in-band error event"),
+        ("truncate-after=<k>", "stream k text chunks, then end the body cleanly without finish or terminator"),
+        ("parallel-tools", "when the answer calls a tool, call every offered tool at once (unless the request forbids parallel calls)"),
+        ("redacted-thinking", "Anthropic with thinking: add a redacted_thinking block after the thinking block"),
+    ]
 
     /// No switch set: a plain, well-behaved answer.
     init() {}
@@ -99,6 +109,8 @@ struct SimulatorOptions: Sendable, Equatable {
         case "malformed": malformed = try Self.flag(name, value)
         case "inband-error": inbandError = try Self.flag(name, value)
         case "truncate-after": truncateAfter = try Self.number(name, value, in: 0...Int.max)
+        case "parallel-tools": parallelTools = try Self.flag(name, value)
+        case "redacted-thinking": redactedThinking = try Self.flag(name, value)
         default:
             throw .invalidRequest(message: "unknown simulator switch \"\(name.prefix(40))\"", parameter: "model")
         }

@@ -108,9 +108,8 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
         return Response(status: HTTPResponse.Status(code: status), headers: headers, body: body)
     }
 
-    /// The streamed answer: the dialect's events, one text chunk per word, shaped by the
-    /// stream switches.
-    func stream(_ reply: SimulatedReply) -> Response {
+    /// The streamed answer: the dialect's events, shaped by the stream switches.
+    func stream(_ answer: SimulatedAnswer) -> Response where Dialect: ChatDialect {
         var headers = dialect.identityHeaders(exchange)
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -120,7 +119,7 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
             headers: headers,
             body: ResponseBody { writer in
                 try await Self.countingDisconnects(responder.state) {
-                    try await responder.writeStream(reply, to: &writer)
+                    try await responder.writeStream(answer, to: &writer)
                 }
             }
         )
@@ -140,27 +139,29 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
         return nil
     }
 
-    private func writeStream(_ reply: SimulatedReply, to writer: inout any ResponseBodyWriter) async throws {
+    private func writeStream(_ answer: SimulatedAnswer, to writer: inout any ResponseBodyWriter) async throws where Dialect: ChatDialect {
         let emitter = emitter
         if options.malformed {
-            let sample = dialect.streamText("malformed", index: 0, finishing: nil, exchange: exchange)
-            try await emitter.write(sample.map(\.truncated), to: &writer)
+            try await emitter.write(dialect.malformedChunk(exchange: exchange).map(\.truncated), to: &writer)
             try await emitter.finish(&writer)
             return
         }
-        try await emitter.write(dialect.streamStart(reply, exchange: exchange), to: &writer)
         let cutoff = cutoff
+        let limit = cutoff?.after ?? .max
+        let plan = dialect.stream(answer, exchange: exchange, complete: cutoff == nil)
         var sent = 0
-        var sentFinishing = false
-        let pieces = reply.pieces().makeIterator()
-        var next = pieces.next()
-        while let piece = next, sent < cutoff?.after ?? .max {
-            next = pieces.next()
-            let finishing = next == nil && cutoff == nil ? reply : nil
-            try await emitter.pause()
-            try await emitter.write(dialect.streamText(piece, index: sent, finishing: finishing, exchange: exchange), to: &writer)
-            sent += 1
-            sentFinishing = finishing != nil
+        steps: for step in plan.steps {
+            switch step {
+            case .frames(let frames):
+                try await emitter.write(frames, to: &writer)
+            case .chunk(let frames):
+                guard sent < limit else { break steps }
+                try await emitter.pause()
+                try await emitter.write(frames, to: &writer)
+                sent += 1
+                // Cut right after the last chunk allowed: nothing that follows it is sent.
+                if cutoff != nil, sent == limit { break steps }
+            }
         }
         switch cutoff?.action {
         case .stall:
@@ -172,12 +173,12 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
             try await Task.sleep(for: SimulatorOptions.resetGrace)
             try abort()
         case .inbandError:
-            try await emitter.write([dialect.streamError(exchange: exchange)], to: &writer)
+            try await emitter.write(plan.failure(), to: &writer)
         case .truncate:
             break
         case nil:
             try await emitter.pause()
-            try await emitter.write(dialect.streamEnd(reply, sentFinishing: sentFinishing, exchange: exchange), to: &writer)
+            try await emitter.write(plan.end(), to: &writer)
         }
         try await emitter.finish(&writer)
     }

@@ -6,8 +6,11 @@ enum SimulatedFailure: Error, Sendable, Equatable {
     case invalidKey
     /// Anthropic's `anthropic-version` header is missing.
     case missingVersion
-    /// The body is not JSON, lacks a required field or has a field of the wrong type (HTTP 400).
-    case invalidRequest(message: String, parameter: String?)
+    /// The body is not JSON, lacks a required field, has a field of the wrong type or breaks a
+    /// rule of the protocol (HTTP 400); `code` is OpenAI's error code where it has one.
+    case invalidRequest(message: String, parameter: String?, code: String? = nil)
+    /// The route or resource does not exist for this caller (HTTP 404).
+    case notFound(message: String)
     /// The `status=` switch: an error with this HTTP status and the given wait hints.
     case status(Int, retryAfterSeconds: Int?, retryAfterMilliseconds: Int?)
     /// The `quota` switch: the account is out of credit; retrying will not help.

@@ -1,0 +1,150 @@
+/// A value inside a request body together with where it is, so that a value of the wrong type
+/// is refused with a message and parameter that name it (`messages.0.content`).
+///
+/// Absent keys and indexes give an absent field; `null` reads like an absent value, as the
+/// providers treat an explicit `null` for an optional field. Unknown keys are simply never read,
+/// so every dialect accepts fields it does not know.
+struct JSONField: Sendable {
+    /// One step of a path: a key or an index.
+    enum Step: Sendable, Equatable {
+        case key(String)
+        case index(Int)
+    }
+
+    /// The value, or `nil` when the key or index is absent.
+    let value: JSONValue?
+    /// Where the value is, from the body's root.
+    let path: [Step]
+
+    /// The root of a body.
+    init(root: JSONValue) {
+        value = root
+        path = []
+    }
+
+    private init(value: JSONValue?, path: [Step]) {
+        self.value = value
+        self.path = path
+    }
+
+    /// The member `key` of an object.
+    subscript(key: String) -> JSONField {
+        JSONField(value: value?[key], path: path + [.key(key)])
+    }
+
+    /// The path with dots, as Anthropic and the simulator's type errors write it: `messages.0.content`.
+    var dotted: String {
+        path.map { step in
+            switch step {
+            case .key(let key): key
+            case .index(let index): String(index)
+            }
+        }
+        .joined(separator: ".")
+    }
+
+    /// The path with brackets, as OpenAI and Google write it: `messages[0].content`.
+    var bracketed: String {
+        var text = ""
+        for step in path {
+            switch step {
+            case .key(let key): text += text.isEmpty ? key : "." + key
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+
+    /// Whether there is a value other than `null`.
+    var isPresent: Bool {
+        switch value {
+        case nil, .null?: false
+        default: true
+        }
+    }
+
+    /// A 400 that names this field.
+    func invalid(_ expectation: String) -> SimulatedFailure {
+        .invalidRequest(message: "invalid value for '\(dotted)': expected \(expectation)", parameter: dotted)
+    }
+
+    /// The string, or `nil` when absent.
+    ///
+    /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` when it is not a string.
+    func string() throws(SimulatedFailure) -> String? {
+        guard isPresent else { return nil }
+        guard case .string(let text)? = value else { throw invalid("a string") }
+        return text
+    }
+
+    /// The whole number, or `nil` when absent.
+    ///
+    /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` when it is not a whole number.
+    func int() throws(SimulatedFailure) -> Int? {
+        guard isPresent else { return nil }
+        switch value {
+        case .int(let number)?: return number
+        // `2.0` is a whole number too, as JSON Schema's `integer` counts it.
+        case .number(let literal)?:
+            if let double = Double(literal), double.rounded() == double, let number = Int(exactly: double) { return number }
+            throw invalid("an integer")
+        default: throw invalid("an integer")
+        }
+    }
+
+    /// The number, or `nil` when absent.
+    ///
+    /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` when it is not a number.
+    func double() throws(SimulatedFailure) -> Double? {
+        guard isPresent else { return nil }
+        switch value {
+        case .int(let number)?: return Double(number)
+        case .number(let literal)?:
+            guard let double = Double(literal) else { throw invalid("a number") }
+            return double
+        default: throw invalid("a number")
+        }
+    }
+
+    /// The boolean, or `nil` when absent.
+    ///
+    /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` when it is not a boolean.
+    func bool() throws(SimulatedFailure) -> Bool? {
+        guard isPresent else { return nil }
+        guard case .bool(let flag)? = value else { throw invalid("a boolean") }
+        return flag
+    }
+
+    /// The elements, or `nil` when absent.
+    ///
+    /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` when it is not an array.
+    func array() throws(SimulatedFailure) -> [JSONField]? {
+        guard isPresent else { return nil }
+        guard case .array(let elements)? = value else { throw invalid("an array") }
+        return elements.enumerated().map { JSONField(value: $0.element, path: path + [.index($0.offset)]) }
+    }
+
+    /// The field itself when it holds an object, or `nil` when absent.
+    ///
+    /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` when it is not an object.
+    func object() throws(SimulatedFailure) -> JSONField? {
+        guard isPresent else { return nil }
+        guard case .object? = value else { throw invalid("an object") }
+        return self
+    }
+
+    /// A string or an array of strings (OpenAI's `stop`, `input`), or `nil` when absent.
+    ///
+    /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` for anything else.
+    func strings() throws(SimulatedFailure) -> [String]? {
+        guard isPresent else { return nil }
+        if case .string(let single)? = value { return [single] }
+        guard case .array? = value, let elements = try array() else { throw invalid("a string or an array of strings") }
+        var strings: [String] = []
+        for element in elements {
+            guard let text = try element.string() else { throw element.invalid("a string") }
+            strings.append(text)
+        }
+        return strings
+    }
+}
