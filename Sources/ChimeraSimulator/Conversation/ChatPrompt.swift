@@ -43,4 +43,6 @@ struct ChatPrompt: Sendable {
     var choiceCount = 1
     /// OpenAI's `top_logprobs` when `logprobs` is on (0 for none); `nil` when logprobs are off.
     var topLogprobs: Int?
+    /// What a Responses API request adds; `nil` for the other protocols.
+    var responses: ResponsesSettings?
 }

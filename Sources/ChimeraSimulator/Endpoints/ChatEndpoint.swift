@@ -56,6 +56,7 @@ struct ChatEndpoint<Dialect: ChatDialect>: Sendable {
             return plain.error(error)
         }
         exchange.includeUsage = chat.includeUsage
+        exchange.responses = chat.responses
         let responder = ExchangeResponder(dialect: dialect, state: state, exchange: exchange, options: options, channel: context.channel)
         return try await ExchangeResponder<Dialect>.countingDisconnects(state) {
             let happyBody = { [exchange] in dialect.completion(SimulatedAnswer(to: chat, options: options), exchange: exchange) }

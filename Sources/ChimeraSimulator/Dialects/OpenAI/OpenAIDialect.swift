@@ -14,8 +14,11 @@ import NIOCore
 /// error bodies. How requests are read: `OpenAIDialect+Request.swift`; answers:
 /// `OpenAIDialect+Answer.swift`.
 struct OpenAIDialect: ChatDialect, ModelListing {
+    /// The flavour: `deepseek…`, `qwen…` and `cursor…` models are those providers', and so are
+    /// Qwen's embedding models `text-embedding-v…`; any other model is OpenAI's.
     func provider(forModel model: String?) -> ProviderID {
         let name = model?.lowercased() ?? ""
+        if name.hasPrefix("text-embedding-v") { return .qwen }
         for provider in [ProviderID.deepseek, .qwen, .cursor] where name.hasPrefix(provider.rawValue) {
             return provider
         }
