@@ -1,3 +1,4 @@
+import ChimeraCore
 import Testing
 
 @testable import ChimeraSimulator
@@ -5,7 +6,7 @@ import Testing
 @Suite("Values from schemas")
 struct SchemaInstanceTests {
     private func instance(_ schema: String, name: String = "tool") throws -> String {
-        SchemaInstance.make(for: try JSONParser.parse(Array(schema.utf8)), name: name).serialized
+        SchemaInstance.make(for: try JSONValue(parsing: schema), name: name).serialized()
     }
 
     @Test func requiredPropertiesGetAValueOfTheirTypeInSchemaOrder() throws {
@@ -47,6 +48,6 @@ struct SchemaInstanceTests {
     }
 
     @Test func missingSchemaGivesAnEmptyObject() {
-        #expect(SchemaInstance.make(for: nil, name: "x").serialized == "{}")
+        #expect(SchemaInstance.make(for: nil, name: "x").serialized() == "{}")
     }
 }

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Plausible, deterministic log probabilities for OpenAI's `logprobs` (one entry per streamed
 /// word, the word with the whitespace after it as the token).
 ///
@@ -9,9 +11,9 @@ enum Logprobs {
         let logprob = -Double(FNV1a.hash(token, seed: "logprob") % 5000) / 10_000
         let alternatives = (0..<top).map { rank -> JSONValue in
             let text = rank == 0 ? token : "alt\(rank)"
-            return ["token": .string(text), "logprob": .double(logprob - Double(rank)), "bytes": bytes(of: text)]
+            return ["token": .string(text), "logprob": .double(logprob - Double(rank)) ?? .null, "bytes": bytes(of: text)]
         }
-        return ["token": .string(token), "logprob": .double(logprob), "bytes": bytes(of: token), "top_logprobs": .array(alternatives)]
+        return ["token": .string(token), "logprob": .double(logprob) ?? .null, "bytes": bytes(of: token), "top_logprobs": .array(alternatives)]
     }
 
     /// The `logprobs` object of a choice that carries `tokens`.

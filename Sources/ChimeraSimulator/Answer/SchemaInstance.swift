@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Builds a JSON value that fits a schema, deterministically: the arguments of simulated tool
 /// calls and the answers to structured-output requests.
 ///
@@ -26,20 +28,20 @@ enum SchemaInstance {
     ///   - schema: The schema; `nil` or a non-object gives an empty object, as for a tool without parameters.
     ///   - name: The name strings at the root are built from.
     static func make(for schema: JSONValue?, name: String) -> JSONValue {
-        guard let schema, case .object = schema else { return .object([]) }
+        guard let schema, case .object = schema else { return [:] }
         return value(for: schema, name: name, root: schema, depth: 0)
     }
 
     private static func value(for schema: JSONValue, name: String, root: JSONValue, depth: Int) -> JSONValue {
         guard depth < maximumDepth, case .object = schema else { return .null }
-        if let reference = schema["$ref"]?.stringValue {
+        if let reference = schema["$ref"]?.string {
             guard let target = resolve(reference, in: root) else { return .null }
             return value(for: target, name: name, root: root, depth: depth + 1)
         }
         if let constant = schema["const"] { return constant }
-        if let first = schema["enum"]?.arrayValue?.first { return first }
+        if let first = schema["enum"]?.array?.first { return first }
         for combinator in ["anyOf", "oneOf", "allOf"] {
-            if let alternatives = schema[combinator]?.arrayValue, !alternatives.isEmpty {
+            if let alternatives = schema[combinator]?.array, !alternatives.isEmpty {
                 let chosen = alternatives.first { !isNullSchema($0) } ?? alternatives[0]
                 return value(for: chosen, name: name, root: root, depth: depth + 1)
             }
@@ -47,11 +49,11 @@ enum SchemaInstance {
         switch typeName(of: schema) {
         case "string": return .string("sample-\(name)")
         case "integer": return .int(1)
-        case "number": return .number("1.5")
+        case "number": return 1.5
         case "boolean": return .bool(true)
         case "null": return .null
         case "array":
-            let items = schema["items"] ?? schema["prefixItems"]?.arrayValue?.first
+            let items = schema["items"] ?? schema["prefixItems"]?.array?.first
             guard let items else { return .array([]) }
             return .array([value(for: items, name: name, root: root, depth: depth + 1)])
         case "object": return object(for: schema, root: root, depth: depth)
@@ -60,17 +62,17 @@ enum SchemaInstance {
     }
 
     private static func object(for schema: JSONValue, root: JSONValue, depth: Int) -> JSONValue {
-        let properties = schema["properties"]?.objectMembers ?? []
-        let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        let properties = schema["properties"]?.object?.members ?? []
+        let required = Set(schema["required"]?.array?.compactMap(\.string) ?? [])
         var chosen = required.isEmpty ? properties : properties.filter { required.contains($0.key) }
-        if let ordering = schema["propertyOrdering"]?.arrayValue?.compactMap(\.stringValue) {
+        if let ordering = schema["propertyOrdering"]?.array?.compactMap(\.string) {
             let rank = Dictionary(ordering.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
             // A stable sort: properties missing from the ordering keep their place after the ordered ones.
             chosen = chosen.enumerated()
                 .sorted { (rank[$0.element.key] ?? ordering.count + $0.offset, $0.offset) < (rank[$1.element.key] ?? ordering.count + $1.offset, $1.offset) }
                 .map(\.element)
         }
-        return .object(chosen.map { JSONValue.Member(key: $0.key, value: value(for: $0.value, name: $0.key, root: root, depth: depth + 1)) })
+        return .fields(chosen.map { ($0.key, value(for: $0.value, name: $0.key, root: root, depth: depth + 1)) })
     }
 
     /// The schema's type, lower-cased; the first non-null of a list; `object` or `array` when
@@ -79,7 +81,7 @@ enum SchemaInstance {
         switch schema["type"] {
         case .string(let name)?: return name.lowercased()
         case .array(let names)?:
-            let lowered = names.compactMap(\.stringValue).map { $0.lowercased() }
+            let lowered = names.compactMap(\.string).map { $0.lowercased() }
             return lowered.first { $0 != "null" } ?? lowered.first
         default:
             if schema["properties"] != nil { return "object" }
@@ -89,7 +91,7 @@ enum SchemaInstance {
     }
 
     private static func isNullSchema(_ schema: JSONValue) -> Bool {
-        schema["type"]?.stringValue?.lowercased() == "null"
+        schema["type"]?.string?.lowercased() == "null"
     }
 
     /// Follows a local JSON pointer (`#/$defs/Address`).

@@ -88,8 +88,8 @@ struct SimulatedAnswer: Sendable {
         case .jsonSchema(let schema, let name):
             return SimulatedReply(text: SchemaInstance.make(for: schema, name: name ?? "answer").spacedSerialized, prompt: prompt)
         case .enumeration(let schema):
-            let first = schema["enum"]?.arrayValue?.first
-            let text = first?.stringValue ?? first?.serialized ?? ""
+            let first = schema["enum"]?.array?.first
+            let text = first?.string ?? first?.serialized() ?? ""
             return SimulatedReply(text: text, prompt: prompt)
         case .text:
             break

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// One tool call of a simulated answer.
 struct SimulatedToolCall: Sendable, Equatable {
     /// The most characters one streamed piece of the arguments holds.
@@ -9,7 +11,7 @@ struct SimulatedToolCall: Sendable, Equatable {
     var arguments: JSONValue
 
     /// The arguments as the compact JSON text OpenAI and Anthropic streams carry.
-    var argumentsText: String { arguments.serialized }
+    var argumentsText: String { arguments.serialized() }
 
     /// The arguments text in the pieces a stream sends them in, ``fragmentLength`` characters each.
     var fragments: [String] {

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Accumulates a prompt's parts in order and marks where cacheable prefixes end.
 ///
 /// Each part is hashed by its canonical JSON without `cache_control`, so that moving a cache

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// The shape a request asks the answer's text to have.
 enum ResponseFormat: Sendable, Equatable {
     /// Free text.

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// A function tool a request offers the model, whatever protocol defined it.
 struct ToolDefinition: Sendable, Equatable {
     /// The function's name.

@@ -81,7 +81,7 @@ extension SimulatorDialect {
     func parseBody(_ body: ByteBuffer) throws(SimulatedFailure) -> JSONField {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(body.readableBytesView)
+            value = try JSONValue(parsing: body.readableBytesView)
         } catch {
             throw .invalidRequest(message: "the request body is not valid JSON", parameter: nil)
         }

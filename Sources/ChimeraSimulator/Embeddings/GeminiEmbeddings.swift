@@ -1,3 +1,4 @@
+import ChimeraCore
 import NIOCore
 
 /// Gemini's `:embedContent` (`{embedding: {values}}`) and `:batchEmbedContents`

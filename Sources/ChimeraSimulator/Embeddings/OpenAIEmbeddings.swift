@@ -66,19 +66,19 @@ enum OpenAIEmbeddings {
     /// The words of each input.
     private static func inputs(_ field: JSONField) throws(SimulatedFailure) -> [[Substring]] {
         guard field.isPresent else { throw OpenAIDialect.missing("input") }
-        if let text = field.value?.stringValue { return [text.split(whereSeparator: \.isWhitespace)] }
+        if let text = field.value?.string { return [text.split(whereSeparator: \.isWhitespace)] }
         guard case .array(let elements)? = field.value, !elements.isEmpty else { throw invalidInput }
         switch elements[0] {
         case .string:
             return try elements.map { element throws(SimulatedFailure) in
-                guard let text = element.stringValue else { throw invalidInput }
+                guard let text = element.string else { throw invalidInput }
                 return text.split(whereSeparator: \.isWhitespace)
             }
-        case .int:
+        case .number:
             return [try tokens(elements)]
         case .array:
             return try elements.map { element throws(SimulatedFailure) in
-                guard let tokens = element.arrayValue else { throw invalidInput }
+                guard let tokens = element.array else { throw invalidInput }
                 return try self.tokens(tokens)
             }
         default:
@@ -89,7 +89,7 @@ enum OpenAIEmbeddings {
     /// Token ids as words `t<id>`.
     private static func tokens(_ elements: [JSONValue]) throws(SimulatedFailure) -> [Substring] {
         try elements.map { element throws(SimulatedFailure) in
-            guard case .int(let token) = element, token >= 0 else { throw invalidInput }
+            guard let token = element.int, token >= 0 else { throw invalidInput }
             return Substring("t\(token)")
         }
     }

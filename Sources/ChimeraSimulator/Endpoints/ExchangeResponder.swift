@@ -67,7 +67,7 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
             return error(.quota)
         }
         if options.malformed, !stream {
-            let json = happyBody().serialized
+            let json = happyBody().serialized()
             return body(status: 200, contentType: "application/json", text: String(json.prefix(json.count / 2)))
         }
         return nil
@@ -86,7 +86,7 @@ struct ExchangeResponder<Dialect: SimulatorDialect>: Sendable {
 
     /// A 200 JSON answer.
     func json(_ value: JSONValue) -> Response {
-        body(status: 200, contentType: "application/json", text: value.serialized)
+        body(status: 200, contentType: "application/json", text: value.serialized())
     }
 
     /// A body written whole, or in `split=` pieces when asked.

@@ -1,3 +1,4 @@
+import ChimeraCore
 import NIOCore
 
 /// The token-count routes: Anthropic's `POST /v1/messages/count_tokens` → `{"input_tokens": N}`

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// A value inside a request body together with where it is, so that a value of the wrong type
 /// is refused with a message and parameter that name it (`messages.0.content`).
 ///
@@ -82,14 +84,9 @@ struct JSONField: Sendable {
     /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` when it is not a whole number.
     func int() throws(SimulatedFailure) -> Int? {
         guard isPresent else { return nil }
-        switch value {
-        case .int(let number)?: return number
         // `2.0` is a whole number too, as JSON Schema's `integer` counts it.
-        case .number(let literal)?:
-            if let double = Double(literal), double.rounded() == double, let number = Int(exactly: double) { return number }
-            throw invalid("an integer")
-        default: throw invalid("an integer")
-        }
+        guard case .number(let number)? = value, let whole = number.int else { throw invalid("an integer") }
+        return whole
     }
 
     /// The number, or `nil` when absent.
@@ -97,13 +94,8 @@ struct JSONField: Sendable {
     /// - Throws: ``SimulatedFailure/invalidRequest(message:parameter:)`` when it is not a number.
     func double() throws(SimulatedFailure) -> Double? {
         guard isPresent else { return nil }
-        switch value {
-        case .int(let number)?: return Double(number)
-        case .number(let literal)?:
-            guard let double = Double(literal) else { throw invalid("a number") }
-            return double
-        default: throw invalid("a number")
-        }
+        guard case .number(let number)? = value, let double = number.double else { throw invalid("a number") }
+        return double
     }
 
     /// The boolean, or `nil` when absent.

@@ -8,12 +8,12 @@ enum StreamFrame: Sendable, Equatable {
 
     /// A data-only event, as OpenAI and Gemini send them.
     static func data(_ json: JSONValue) -> StreamFrame {
-        .event(SSEEvent(data: json.serialized))
+        .event(SSEEvent(data: json.serialized()))
     }
 
     /// A named event, as Anthropic sends them.
     static func named(_ name: String, _ json: JSONValue) -> StreamFrame {
-        .event(SSEEvent(event: name, data: json.serialized))
+        .event(SSEEvent(event: name, data: json.serialized()))
     }
 
     /// The frame with its data cut in half, so that it is no longer valid JSON.

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Writing Messages answers.
 ///
 /// The content blocks, in order: `thinking` (with its `signature`) when thinking was asked for,

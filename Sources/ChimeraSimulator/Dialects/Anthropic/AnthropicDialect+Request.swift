@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Reading a Messages request.
 ///
 /// Besides model, `max_tokens`, messages, system, stop sequences and stream, it reads: `tools`
@@ -60,7 +62,7 @@ extension AnthropicDialect {
         let format = body["output_config"]["format"].isPresent ? body["output_config"]["format"] : body["output_format"]
         if format.isPresent {
             guard try format["type"].string() == "json_schema" else { throw Self.refused(format["type"], "Input should be 'json_schema'") }
-            prompt.responseFormat = .jsonSchema(format["schema"].value ?? .object([]), name: nil)
+            prompt.responseFormat = .jsonSchema(format["schema"].value ?? [:], name: nil)
         }
         return prompt
     }
@@ -80,7 +82,7 @@ extension AnthropicDialect {
 
     private func readSystem(_ field: JSONField, into prompt: inout ChatPrompt, fingerprint: inout PromptFingerprint) throws(SimulatedFailure) {
         guard field.isPresent else { return }
-        if let text = field.value?.stringValue {
+        if let text = field.value?.string {
             let words = text.split(whereSeparator: \.isWhitespace).count
             prompt.inputWords += words
             fingerprint.add(.string(text), words: words)
@@ -152,7 +154,7 @@ extension AnthropicDialect {
             var content = TurnContent()
             var results: [(id: String, result: ToolResult)] = []
             var uses: [(id: String, name: String)] = []
-            if let text = message["content"].value?.stringValue {
+            if let text = message["content"].value?.string {
                 content.append(text: text)
                 fingerprint.add(.string(text), words: content.words)
             } else {
@@ -241,7 +243,7 @@ extension AnthropicDialect {
     /// A `tool_result`'s content: a string, or text and image blocks.
     private func toolResultContent(_ field: JSONField) throws(SimulatedFailure) -> TurnContent {
         var content = TurnContent()
-        if let text = field.value?.stringValue {
+        if let text = field.value?.string {
             content.append(text: text)
             return content
         }
@@ -292,8 +294,8 @@ extension AnthropicDialect {
             guard let data = try source["data"].string() else { throw required(source["data"]) }
             return Attachment(kind: .document, source: .inline(mediaType: try source["media_type"].string() ?? "text/plain", bytes: data.utf8.count))
         case "content":
-            let text = (try source["content"].array() ?? []).compactMap { $0["text"].value?.stringValue }.joined(separator: " ")
-            let single = source["content"].value?.stringValue
+            let text = (try source["content"].array() ?? []).compactMap { $0["text"].value?.string }.joined(separator: " ")
+            let single = source["content"].value?.string
             return Attachment(kind: .document, source: .inline(mediaType: "text/plain", bytes: (single ?? text).utf8.count))
         case "url":
             guard let url = try source["url"].string() else { throw required(source["url"]) }

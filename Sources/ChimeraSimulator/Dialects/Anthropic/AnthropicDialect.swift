@@ -31,7 +31,7 @@ struct AnthropicDialect: ChatDialect, ModelListing {
             "error": ["type": .string(type), "message": .string(message)],
             "request_id": .string("req_sim\(exchange.number)"),
         ]
-        return (status, body.serialized)
+        return (status, body.serialized())
     }
 
     private func describe(_ failure: SimulatedFailure) -> (status: Int, type: String, message: String) {

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Writing generateContent answers.
 ///
 /// One candidate whose parts are, in order: the reasoning as a `thought: true` text part (with

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Reading a generateContent request (and a countTokens one, bare or as `generateContentRequest`).
 ///
 /// Besides contents, `systemInstruction`, `maxOutputTokens` and `stopSequences`, it reads:
@@ -95,7 +97,7 @@ extension GeminiDialect {
         let jsonSchema = ["responseJsonSchema", "_responseJsonSchema", "responseSchema"].map { config[$0] }.first { $0.isPresent }
         switch try config["responseMimeType"].string() {
         case "application/json"?:
-            return jsonSchema.map { .jsonSchema($0.value ?? .object([]), name: nil) } ?? .jsonObject
+            return jsonSchema.map { .jsonSchema($0.value ?? [:], name: nil) } ?? .jsonObject
         case "text/x.enum"?:
             guard let schema = jsonSchema?.value else { throw invalid(config["responseSchema"], "an enum schema is required for text/x.enum") }
             return .enumeration(schema)
@@ -122,7 +124,7 @@ extension GeminiDialect {
                     guard let name = try call["name"].string() else { throw Self.invalid(call["name"], "function name is required") }
                     calls.append(name)
                     if signed, role == "model" {
-                        try Self.verifySignature(part, name: name, arguments: call["args"].value ?? .object([]), required: firstCall, position: index + 1)
+                        try Self.verifySignature(part, name: name, arguments: call["args"].value ?? [:], required: firstCall, position: index + 1)
                     }
                     firstCall = false
                 } else if part["functionResponse"].isPresent {
@@ -137,7 +139,7 @@ extension GeminiDialect {
                             parameter: response["name"].bracketed
                         )
                     }
-                    let text = (response["response"].value ?? .object([])).serialized
+                    let text = (response["response"].value ?? [:]).serialized()
                     content.append(text: text)
                     results.append(ToolResult(name: name, content: text))
                 } else {

@@ -251,7 +251,7 @@ extension OpenAIDialect {
         case "json_schema"?:
             let schema = field["json_schema"]
             guard let name = try schema["name"].string() else { throw missing(schema["name"].bracketed) }
-            return .jsonSchema(schema["schema"].value ?? .object([]), name: name)
+            return .jsonSchema(schema["schema"].value ?? [:], name: name)
         case let other:
             throw .invalidRequest(
                 message: "Invalid value: '\(other ?? "")'. Supported values are: 'json_object', 'json_schema', and 'text'.",

@@ -38,7 +38,7 @@ struct OpenAIDialect: ChatDialect, ModelListing {
         if exchange.provider == .qwen {
             body.append(("request_id", .string("sim-request-\(exchange.number)")))
         }
-        return (status, JSONValue.fields(body).serialized)
+        return (status, JSONValue.fields(body).serialized())
     }
 
     private func describe(

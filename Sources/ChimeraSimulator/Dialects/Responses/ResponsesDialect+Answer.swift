@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Writing Responses API answers.
 ///
 /// The response object lists its `output` items in order: a `reasoning` item when

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// Reading a Responses API request.
 ///
 /// `input` is a string (one user message) or items: `message` (roles `user`, `system`,
@@ -70,7 +72,7 @@ extension ResponsesDialect {
 
     private static func toolChoice(_ field: JSONField, tools: [ToolDefinition]) throws(SimulatedFailure) -> ToolChoice {
         guard field.isPresent else { return .auto }
-        if let mode = field.value?.stringValue {
+        if let mode = field.value?.string {
             switch mode {
             case "auto": return .auto
             case "none": return .none
@@ -89,7 +91,7 @@ extension ResponsesDialect {
 
     /// The input: a string, or items in order.
     private func readInput(_ field: JSONField, into prompt: inout ChatPrompt, knownCalls: [String: String], fingerprint: inout PromptFingerprint) throws(SimulatedFailure) {
-        if let text = field.value?.stringValue {
+        if let text = field.value?.string {
             var content = TurnContent()
             content.append(text: text)
             prompt.inputWords += content.words
@@ -147,7 +149,7 @@ extension ResponsesDialect {
     /// A message's or a function output's content: a string or input parts.
     private static func content(_ field: JSONField) throws(SimulatedFailure) -> TurnContent {
         var content = TurnContent()
-        if let text = field.value?.stringValue {
+        if let text = field.value?.string {
             content.append(text: text)
             return content
         }
@@ -184,7 +186,7 @@ extension ResponsesDialect {
         case "json_object"?: prompt.responseFormat = .jsonObject
         case "json_schema"?:
             guard let name = try format["name"].string() else { throw OpenAIDialect.missing("text.format.name") }
-            prompt.responseFormat = .jsonSchema(format["schema"].value ?? .object([]), name: name)
+            prompt.responseFormat = .jsonSchema(format["schema"].value ?? [:], name: name)
         case let other:
             throw .invalidRequest(
                 message: "Invalid value: '\(other ?? "")'. Supported values are: 'text', 'json_object' and 'json_schema'.",

@@ -1,3 +1,5 @@
+import ChimeraCore
+
 /// What a Responses API request says that its answer repeats or obeys beyond the conversation:
 /// the extension slot of ``ChatPrompt`` for this one protocol.
 struct ResponsesSettings: Sendable {
@@ -24,9 +26,9 @@ struct ResponsesSettings: Sendable {
     /// `parallel_tool_calls` (default `true`).
     var parallelToolCalls = true
     /// `temperature` as sent, else 1.
-    var temperature: JSONValue = .number("1.0")
+    var temperature: JSONValue = 1
     /// `top_p` as sent, else 1.
-    var topP: JSONValue = .number("1.0")
+    var topP: JSONValue = 1
     /// `metadata` as sent, else `{}`.
     var metadata: JSONValue = [:]
     /// `user` as sent, else `null`.
