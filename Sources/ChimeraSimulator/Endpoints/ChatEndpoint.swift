@@ -1,5 +1,4 @@
 import ChimeraCore
-import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -28,35 +27,27 @@ struct ChatEndpoint<Dialect: ChatDialect>: Sendable {
         let prompt = Result { () throws(SimulatedFailure) in
             try dialect.decodePrompt(dialect.parseBody(body), context: promptContext)
         }
-        let model: String? =
-            switch prompt {
-            case .success(let prompt): prompt.model
-            case .failure: pathModel
-            }
-        let provider = dialect.provider(forModel: model)
-        state.record(route, provider: provider)
-        var exchange = Exchange(
-            number: state.nextSequenceNumber(),
-            provider: provider,
-            model: model ?? "",
-            created: Int(Date().timeIntervalSince1970),
-            includeUsage: false
-        )
-        let plain = ExchangeResponder(dialect: dialect, state: state, exchange: exchange, options: SimulatorOptions(), channel: context.channel)
-        if let failure = dialect.authenticate(request) {
-            return plain.error(failure)
-        }
-        let chat: ChatPrompt
-        let options: SimulatorOptions
-        do throws(SimulatedFailure) {
-            chat = try prompt.get()
-            state.record(model: chat.model)
-            options = try SimulatorOptions(model: chat.model, header: request.headers[ProviderSimulator.optionsHeaderName])
+        var admission: Admission<ChatPrompt>
+        do throws(Admission<ChatPrompt>.Refusal) {
+            admission = try Admission.admit(
+                request,
+                reading: prompt,
+                model: \.model,
+                fallbackModel: pathModel,
+                countsModel: true,
+                dialect: dialect,
+                state: state,
+                route: route,
+                channel: context.channel
+            )
         } catch {
-            return plain.error(error)
+            return error.response
         }
-        exchange.includeUsage = chat.includeUsage
-        exchange.responses = chat.responses
+        let chat = admission.asked
+        let options = admission.options
+        admission.exchange.includeUsage = chat.includeUsage
+        admission.exchange.responses = chat.responses
+        let exchange = admission.exchange
         let responder = ExchangeResponder(dialect: dialect, state: state, exchange: exchange, options: options, channel: context.channel)
         return try await ExchangeResponder<Dialect>.countingDisconnects(state) {
             let happyBody = { [exchange] in dialect.completion(SimulatedAnswer(to: chat, options: options), exchange: exchange) }

@@ -1,5 +1,4 @@
 import ChimeraCore
-import Foundation
 import Hummingbird
 import NIOCore
 
@@ -36,32 +35,13 @@ struct JSONEndpoint<Dialect: SimulatorDialect>: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let reading = Result { () throws(SimulatedFailure) in try read(body) }
-        let model: String? =
-            switch reading {
-            case .success(let reading): reading.model
-            case .failure: nil
-            }
-        let provider = dialect.provider(forModel: model)
-        state.record(route, provider: provider)
-        let exchange = Exchange(
-            number: state.nextSequenceNumber(),
-            provider: provider,
-            model: model ?? "",
-            created: Int(Date().timeIntervalSince1970),
-            includeUsage: false
-        )
-        let plain = ExchangeResponder(dialect: dialect, state: state, exchange: exchange, options: SimulatorOptions(), channel: context.channel)
-        if let failure = dialect.authenticate(request) {
-            return plain.error(failure)
-        }
-        let asked: Reading
-        let options: SimulatorOptions
-        do throws(SimulatedFailure) {
-            asked = try reading.get()
-            options = try SimulatorOptions(model: asked.model ?? "", header: request.headers[ProviderSimulator.optionsHeaderName])
+        let admission: Admission<Reading>
+        do throws(Admission<Reading>.Refusal) {
+            admission = try Admission.admit(request, reading: reading, model: \.model, dialect: dialect, state: state, route: route, channel: context.channel)
         } catch {
-            return plain.error(error)
+            return error.response
         }
+        let (asked, exchange, options) = (admission.asked, admission.exchange, admission.options)
         let responder = ExchangeResponder(dialect: dialect, state: state, exchange: exchange, options: options, channel: context.channel)
         return try await ExchangeResponder<Dialect>.countingDisconnects(state) {
             try await responder.faultResponse(subject: asked.model ?? route.rawValue, stream: false, happyBody: { asked.answer(exchange) })

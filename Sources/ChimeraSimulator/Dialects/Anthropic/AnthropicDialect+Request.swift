@@ -271,12 +271,8 @@ extension AnthropicDialect {
                 )
             }
             return Attachment(kind: .image, source: .inline(mediaType: mediaType, bytes: try base64Size(source)))
-        case "url":
-            guard let url = try source["url"].string() else { throw required(source["url"]) }
-            return Attachment(kind: .image, source: .url(url))
-        case "file":
-            guard let id = try source["file_id"].string() else { throw required(source["file_id"]) }
-            return Attachment(kind: .image, source: .file(id: id))
+        case "url", "file":
+            return Attachment(kind: .image, source: try linked(source))
         default:
             throw refused(source["type"], "Input should be 'base64', 'url' or 'file'")
         }
@@ -297,15 +293,21 @@ extension AnthropicDialect {
             let text = (try source["content"].array() ?? []).compactMap { $0["text"].value?.string }.joined(separator: " ")
             let single = source["content"].value?.string
             return Attachment(kind: .document, source: .inline(mediaType: "text/plain", bytes: (single ?? text).utf8.count))
-        case "url":
-            guard let url = try source["url"].string() else { throw required(source["url"]) }
-            return Attachment(kind: .document, source: .url(url))
-        case "file":
-            guard let id = try source["file_id"].string() else { throw required(source["file_id"]) }
-            return Attachment(kind: .document, source: .file(id: id))
+        case "url", "file":
+            return Attachment(kind: .document, source: try linked(source))
         default:
             throw refused(source["type"], "Input should be 'base64', 'text', 'content', 'url' or 'file'")
         }
+    }
+
+    /// A source of type `url` (its `url`) or `file` (its `file_id`).
+    private static func linked(_ source: JSONField) throws(SimulatedFailure) -> Attachment.Source {
+        if try source["type"].string() == "url" {
+            guard let url = try source["url"].string() else { throw required(source["url"]) }
+            return .url(url)
+        }
+        guard let id = try source["file_id"].string() else { throw required(source["file_id"]) }
+        return .file(id: id)
     }
 
     private static func base64Size(_ source: JSONField) throws(SimulatedFailure) -> Int {

@@ -130,7 +130,7 @@ extension OpenAIDialect {
     static func content(_ field: JSONField) throws(SimulatedFailure) -> TurnContent {
         var content = TurnContent()
         guard field.isPresent else { return content }
-        if let text = try? field.string() {
+        if let text = field.value?.string {
             content.append(text: text)
             return content
         }
@@ -201,15 +201,7 @@ extension OpenAIDialect {
         guard !tools.isEmpty else {
             throw .invalidRequest(message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", parameter: "tool_choice")
         }
-        if let mode = try? field.string() {
-            switch mode {
-            case "auto": return .auto
-            case "none": return .none
-            case "required": return .required
-            default:
-                throw .invalidRequest(message: "Invalid value: '\(mode)'. Supported values are: 'none', 'auto', and 'required'.", parameter: "tool_choice", code: "invalid_value")
-            }
-        }
+        if let mode = field.value?.string { return try toolChoice(mode: mode) }
         _ = try field.object()
         switch try field["type"].string() {
         case "function":
@@ -232,14 +224,27 @@ extension OpenAIDialect {
         }
     }
 
+    /// A `tool_choice` given as a string, as Chat Completions and the Responses API both take it.
+    static func toolChoice(mode: String) throws(SimulatedFailure) -> ToolChoice {
+        switch mode {
+        case "auto": return .auto
+        case "none": return .none
+        case "required": return .required
+        default:
+            throw .invalidRequest(message: "Invalid value: '\(mode)'. Supported values are: 'none', 'auto', and 'required'.", parameter: "tool_choice", code: "invalid_value")
+        }
+    }
+
     private static func responseFormat(_ field: JSONField, messages: [JSONField]) throws(SimulatedFailure) -> ResponseFormat {
         guard field.isPresent else { return .text }
         switch try field["type"].string() {
         case "text"?:
             return .text
         case "json_object"?:
-            let mentionsJSON = messages.contains { message in
-                (try? content(message["content"]).text.lowercased().contains("json")) == true
+            // The conversation was read (and checked) before, so reading its content again cannot fail.
+            var mentionsJSON = false
+            for message in messages where try content(message["content"]).text.lowercased().contains("json") {
+                mentionsJSON = true
             }
             guard mentionsJSON else {
                 throw .invalidRequest(

@@ -72,15 +72,7 @@ extension ResponsesDialect {
 
     private static func toolChoice(_ field: JSONField, tools: [ToolDefinition]) throws(SimulatedFailure) -> ToolChoice {
         guard field.isPresent else { return .auto }
-        if let mode = field.value?.string {
-            switch mode {
-            case "auto": return .auto
-            case "none": return .none
-            case "required": return .required
-            default:
-                throw .invalidRequest(message: "Invalid value: '\(mode)'. Supported values are: 'none', 'auto', and 'required'.", parameter: "tool_choice", code: "invalid_value")
-            }
-        }
+        if let mode = field.value?.string { return try OpenAIDialect.toolChoice(mode: mode) }
         guard try field["type"].string() == "function" else { return .auto }
         guard let name = try field["name"].string() else { throw OpenAIDialect.missing("tool_choice.name") }
         guard tools.contains(where: { $0.name == name }) else {
