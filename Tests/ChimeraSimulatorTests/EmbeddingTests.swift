@@ -102,6 +102,17 @@ struct EmbeddingTests {
         }
     }
 
+    @Test func faultSwitchesInTheModelApplyToEmbeddings() async throws {
+        try await withSimulator { simulator in
+            let request = #"{"model":"text-embedding-3-small@status=503,fail=1","input":"hi"}"#
+            #expect(try await post(.embeddings, request, to: simulator).status == 503)
+            #expect(try await post(.embeddings, request, to: simulator).status == 200)
+            let gemini = try await post(.gemini(model: "text-embedding-004@status=500", method: "embedContent"), #"{"content":{"parts":[{"text":"hi"}]}}"#, to: simulator)
+            #expect(gemini.status == 500)
+            #expect(try gemini.json()["error"]["status"].string == "INTERNAL")
+        }
+    }
+
     @Test(arguments: ["v1beta", "v1"])
     func geminiEmbedContentAndBatchEmbedContents(version: String) async throws {
         try await withSimulator { simulator in

@@ -171,6 +171,18 @@ struct ResponsesAPITests {
         }
     }
 
+    @Test func faultSwitchesApplyAsForChat() async throws {
+        try await withSimulator { simulator in
+            let limited = try await post(.responses, #"{"model":"gpt-4.1@status=429,retry-after=2","input":"Hi"}"#, to: simulator)
+            #expect(limited.status == 429)
+            #expect(limited.header("retry-after") == "2")
+            #expect(try limited.json()["error"]["code"].string == "rate_limit_exceeded")
+            let cut = try await post(.responses, #"{"model":"gpt-4.1@truncate-after=2","input":"Hi","stream":true}"#, to: simulator).events()
+            #expect(cut.filter { $0.event == "response.output_text.delta" }.count == 2)
+            #expect(cut.last?.event == "response.output_text.delta")
+        }
+    }
+
     @Test func responsesUseOpenAIsAuthenticationAndErrors() async throws {
         try await withSimulator { simulator in
             let anonymous = try await post(.responses, #"{"model":"gpt-4.1","input":"Hi"}"#, to: simulator, authenticated: false)
