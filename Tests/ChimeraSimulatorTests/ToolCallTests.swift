@@ -126,6 +126,15 @@ struct ToolCallTests {
         }
     }
 
+    @Test func geminiFieldsAreAlsoReadInSnakeCaseAsGoogleGenAISendsSome() async throws {
+        try await withSimulator { simulator in
+            let body = #"{"contents":[{"role":"user","parts":[{"text":"Weather?"}]}],"tools":[{"function_declarations":[{"name":"get_weather","parameters_json_schema":\#(ToolRequests.weatherSchema)}]}],"generation_config":{"max_output_tokens":5}}"#
+            let response = try await post(.gemini(model: "gemini-2.5-flash", method: "generateContent", version: "v1"), body, to: simulator)
+            let calls = try ToolRequests.calls(.gemini, response.json())
+            #expect(calls.map(\.arguments) == [weather])
+        }
+    }
+
     @Test func truncateAfterCountsArgumentFragmentsAsChunks() async throws {
         try await withSimulator { simulator in
             let model = "gpt-4.1@truncate-after=2"

@@ -30,8 +30,29 @@ struct JSONField: Sendable {
     }
 
     /// The member `key` of an object.
+    ///
+    /// A lowerCamelCase key that is absent is also looked up in snake_case
+    /// (`parametersJsonSchema` → `parameters_json_schema`): Google's JSON mapping of protocol
+    /// buffers accepts both spellings, and google-genai sends some fields in the second. Only
+    /// Gemini's fields are camelCase, so the other protocols never meet this.
     subscript(key: String) -> JSONField {
-        JSONField(value: value?[key], path: path + [.key(key)])
+        if let member = value?[key] { return JSONField(value: member, path: path + [.key(key)]) }
+        let snake = Self.snakeCase(key)
+        guard snake != key, let member = value?[snake] else { return JSONField(value: nil, path: path + [.key(key)]) }
+        return JSONField(value: member, path: path + [.key(snake)])
+    }
+
+    /// `lowerCamelCase` as `lower_camel_case`.
+    private static func snakeCase(_ key: String) -> String {
+        var snake = ""
+        for character in key {
+            if character.isUppercase {
+                snake += "_" + character.lowercased()
+            } else {
+                snake.append(character)
+            }
+        }
+        return snake
     }
 
     /// The path with dots, as Anthropic and the simulator's type errors write it: `messages.0.content`.
