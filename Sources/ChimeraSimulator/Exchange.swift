@@ -12,4 +12,6 @@ struct Exchange: Sendable {
     var created: Int
     /// OpenAI's `stream_options.include_usage`.
     var includeUsage: Bool
+    /// The Responses API request's settings, which its response object repeats.
+    var responses: ResponsesSettings? = nil
 }

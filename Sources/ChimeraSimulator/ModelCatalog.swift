@@ -20,6 +20,7 @@ enum ModelCatalog {
         var displayName: String
         var inputTokenLimit: Int
         var outputTokenLimit: Int
+        var methods = ["generateContent", "countTokens"]
     }
 
     /// Listed by `GET /v1/models`: OpenAI's own and the DeepSeek, Qwen and Cursor flavours.
@@ -27,10 +28,13 @@ enum ModelCatalog {
         OpenAIModel(id: "gpt-4.1", created: 1_744_316_542, owner: "system"),
         OpenAIModel(id: "gpt-4.1-mini", created: 1_744_318_173, owner: "system"),
         OpenAIModel(id: "gpt-4o", created: 1_715_367_049, owner: "system"),
+        OpenAIModel(id: "text-embedding-3-small", created: 1_705_948_997, owner: "system"),
+        OpenAIModel(id: "text-embedding-3-large", created: 1_705_953_180, owner: "system"),
         OpenAIModel(id: "deepseek-chat", created: 1_735_689_600, owner: "deepseek"),
         OpenAIModel(id: "deepseek-reasoner", created: 1_737_331_200, owner: "deepseek"),
         OpenAIModel(id: "qwen-plus", created: 1_735_689_600, owner: "system"),
         OpenAIModel(id: "qwen-max", created: 1_735_689_600, owner: "system"),
+        OpenAIModel(id: "text-embedding-v3", created: 1_735_689_600, owner: "system"),
         OpenAIModel(id: "cursor-small", created: 1_735_689_600, owner: "cursor"),
     ]
 
@@ -45,5 +49,8 @@ enum ModelCatalog {
     static let gemini = [
         GeminiModel(id: "gemini-2.5-flash", displayName: "Gemini 2.5 Flash", inputTokenLimit: 1_048_576, outputTokenLimit: 65_536),
         GeminiModel(id: "gemini-2.5-pro", displayName: "Gemini 2.5 Pro", inputTokenLimit: 1_048_576, outputTokenLimit: 65_536),
+        GeminiModel(id: "gemini-3-pro-preview", displayName: "Gemini 3 Pro Preview", inputTokenLimit: 1_048_576, outputTokenLimit: 65_536),
+        GeminiModel(id: "gemini-embedding-001", displayName: "Gemini Embedding 001", inputTokenLimit: 2048, outputTokenLimit: 1, methods: ["embedContent", "countTokens"]),
+        GeminiModel(id: "text-embedding-004", displayName: "Text Embedding 004", inputTokenLimit: 2048, outputTokenLimit: 1, methods: ["embedContent"]),
     ]
 }

@@ -34,6 +34,18 @@ public struct RunningSimulator: Sendable {
     /// What the simulator has seen since it started or since ``resetStats()``.
     public var stats: SimulatorStats { state.snapshot }
 
+    /// The newest requests the simulator received, oldest first (at most 200 are kept).
+    ///
+    /// The same as `GET /_simulator/requests?limit=<limit>`; see ``RecordedRequest``.
+    public func recordedRequests(limit: Int = 20) -> [RecordedRequest] {
+        state.requests.newest(limit)
+    }
+
+    /// Forgets the recorded requests, like `DELETE /_simulator/requests`.
+    public func clearRecordedRequests() {
+        state.requests.clear()
+    }
+
     /// Clears the statistics and the `fail=` counters.
     ///
     /// Accepted connections count from zero again; open connections are unaffected.

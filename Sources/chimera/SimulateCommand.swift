@@ -9,10 +9,18 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Run the provider simulator: fake OpenAI, Anthropic, Gemini, DeepSeek, Qwen and Cursor APIs on one port.",
         discussion: """
-            Speaks each provider's real wire format at its own paths, with deterministic replies. Point \
-            <P>_BASE_URL at it (the values are printed at start) and use any API key except "invalid". Fault \
-            switches go after an @ in the model name, e.g. gpt-4.1@latency=200,split=3, or in an \
-            \(ProviderSimulator.optionsHeader) header. Runs until SIGINT or SIGTERM.
+            Speaks each provider's real wire format at its own paths, with deterministic answers: chat \
+            (OpenAI Chat Completions and Responses, Anthropic Messages, Gemini generateContent) with tool \
+            calls, tool results, reasoning with signatures, images and documents, structured output and \
+            cached-token usage; embeddings; token counting. Point <P>_BASE_URL at it (the values are printed \
+            at start) and use any API key except "invalid". GET /_simulator/requests shows the last requests \
+            received, GET /_simulator/stats the counts. Runs until SIGINT or SIGTERM. See docs/simulator.md.
+
+            Switches go after an @ in the model name, comma-separated (gpt-4.1@latency=200,split=3), or in \
+            an \(ProviderSimulator.optionsHeader) header; the model name wins. "Text chunks" are the stream \
+            chunks that carry a word of the text or a piece of a tool call's arguments.
+
+            \(ProviderSimulator.switchHelp)
             """
     )
 

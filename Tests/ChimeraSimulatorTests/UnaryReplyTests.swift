@@ -128,16 +128,16 @@ struct UnaryReplyTests {
         }
     }
 
-    @Test func openAIMessagesWithContentPartsCountTheirText() async throws {
+    @Test func openAIMessagesWithContentPartsCountTheirTextAndAcknowledgeImagesInPlace() async throws {
         try await withSimulator { simulator in
             var request = try ChatCall(.openAI).request(to: simulator)
             request.body = .bytes(
                 .init(
-                    string: #"{"model":"gpt-4.1","messages":[{"role":"user","content":[{"type":"text","text":"one two"},{"type":"image_url","image_url":{"url":"x"}},{"type":"text","text":"three"}]}]}"#
+                    string: #"{"model":"gpt-4.1","messages":[{"role":"user","content":[{"type":"text","text":"one two"},{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}},{"type":"text","text":"three"}]}]}"#
                 )
             )
             let body = try await send(request).json()
-            #expect(body["choices"][0]["message"]["content"].string == "Simulated reply from gpt-4.1: one two three")
+            #expect(body["choices"][0]["message"]["content"].string == "Simulated reply from gpt-4.1: one two [image url https://example.com/cat.png] three")
             #expect(body["usage"]["prompt_tokens"].int == 3)
         }
     }

@@ -31,6 +31,7 @@ struct JSONTree: @unchecked Sendable {
 
     var string: String? { value as? String }
     var int: Int? { (value as? NSNumber)?.intValue }
+    var double: Double? { (value as? NSNumber)?.doubleValue }
     var bool: Bool? { (value as? NSNumber)?.boolValue }
     var array: [JSONTree]? { (value as? [Any])?.map { JSONTree(value: $0) } }
     var keys: Set<String>? { (value as? [String: Any]).map { Set($0.keys) } }
