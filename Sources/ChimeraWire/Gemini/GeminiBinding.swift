@@ -176,16 +176,7 @@ public struct GeminiBinding: ProtocolBinding {
 
     /// Reads `{"totalTokens": N}`; Google's JSON leaves a zero count out, so `{}` is 0.
     public func decodeTokenCount(_ body: [UInt8], provider: ProviderID) throws(ChimeraError) -> Int {
-        let root: JSONField
-        do {
-            root = try JSONField.parse(body)
-        } catch {
-            throw error.malformed("token count", provider: provider, body: body)
-        }
-        if let error = root.value?["error"],
-           let failure = UpstreamErrorReader.inBandError(error, raw: body, provider: provider, location: "in a 200 response") {
-            throw failure
-        }
+        let root = try GeminiWire.payload(body, what: "token count", location: "in a 200 response", provider: provider)
         do {
             _ = try root.object()
             return try GeminiMembers(root)["totalTokens"].optionalInt() ?? 0

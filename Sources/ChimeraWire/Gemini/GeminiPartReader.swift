@@ -168,9 +168,9 @@ enum GeminiResultWriter {
     /// The `response` object for a result text; a failed tool's JSON object goes under `error`.
     static func response(text: String, isError: Bool) -> JSONValue {
         if isObjectText(text), let object = GeminiWire.argumentsObject(text) {
-            return isError ? .object([("error", object)]) : object
+            return isError ? .object(JSONObject([("error", object)])) : object
         }
-        return .object([(isError ? "error" : "result", .string(text))])
+        return .object(JSONObject([(isError ? "error" : "result", .string(text))]))
     }
 
     /// Whether `text` is a JSON object (an empty text is not).

@@ -20,16 +20,7 @@ import Foundation
 enum GeminiResponseCodec {
     static func decode(_ body: [UInt8], for request: ChatRequest) throws(ChimeraError) -> ChatResponse {
         let provider = request.provider
-        let root: JSONField
-        do {
-            root = try JSONField.parse(body)
-        } catch {
-            throw error.malformed("response", provider: provider, body: body)
-        }
-        if let error = root.value?["error"],
-           let failure = UpstreamErrorReader.inBandError(error, raw: body, provider: provider, location: "in a 200 response") {
-            throw failure
-        }
+        let root = try GeminiWire.payload(body, what: "response", location: "in a 200 response", provider: provider)
         let answer: Answer
         do {
             answer = try Answer(root)

@@ -40,17 +40,8 @@ struct GeminiStreamDecoder: StreamDecoder {
         let data = event.data.trimmingCharacters(in: .whitespacesAndNewlines)
         if data.isEmpty { return [] }
         let bytes = Array(data.utf8)
-        let root: JSONField
+        let root = try GeminiWire.payload(bytes, what: "stream event", location: "in the stream", provider: provider)
         let chunk: GeminiResponseCodec.Answer
-        do {
-            root = try JSONField.parse(bytes)
-        } catch {
-            throw error.malformed("stream event", provider: provider, body: bytes)
-        }
-        if let error = root.value?["error"],
-           let failure = UpstreamErrorReader.inBandError(error, raw: bytes, provider: provider, location: "in the stream") {
-            throw failure
-        }
         do {
             chunk = try GeminiResponseCodec.Answer(root, reader: &reader, isChunk: true)
         } catch {

@@ -41,6 +41,27 @@ enum GeminiWire {
         }
     }
 
+    /// A body or event from upstream, parsed, after throwing the error it carries instead of an
+    /// answer (AIClient-2-API reports upstream failures with HTTP 200).
+    ///
+    /// - Parameters:
+    ///   - what: What is read, for messages: `response`, `stream event`.
+    ///   - location: Where an error arrived: `in a 200 response`, `in the stream`.
+    /// - Throws: ``ChimeraError`` of kind `decoding` for bytes that are not JSON, or the carried error.
+    static func payload(_ bytes: [UInt8], what: String, location: String, provider: ProviderID) throws(ChimeraError) -> JSONField {
+        let root: JSONField
+        do {
+            root = try JSONField.parse(bytes)
+        } catch {
+            throw error.malformed(what, provider: provider, body: bytes)
+        }
+        if let error = root.value?["error"],
+           let failure = UpstreamErrorReader.inBandError(error, raw: bytes, provider: provider, location: location) {
+            throw failure
+        }
+        return root
+    }
+
     /// A model id without Google's `models/` prefix.
     static func modelID(_ name: String) -> String {
         name.hasPrefix("models/") ? String(name.dropFirst("models/".count)) : name
