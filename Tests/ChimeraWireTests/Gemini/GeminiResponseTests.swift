@@ -188,3 +188,79 @@ struct GeminiResponseTests {
         #expect(encoded["candidates"]?.array?.first?["finishReason"] == "OTHER")
     }
 }
+
+@Suite("Gemini binding: conversations and hostile bodies")
+struct GeminiConversationTests {
+    let binding = GeminiHarness.binding
+
+    /// The library's loop: a Gemini answer appended to the conversation, then a tool result for
+    /// its call, sent back to Gemini.
+    @Test func anAnswerSentBackAsHistoryKeepsItsSignatureAndPairsItsResult() throws {
+        let request = GeminiHarness.request([.user("Weather in Oslo?")])
+        let answer = try binding.decodeResponse(Array(GeminiResponseTests.functionCallAnswer.utf8), for: request)
+        var next = request
+        next.messages.append(answer.message)
+        for call in answer.toolCalls {
+            next.messages.append(.toolResult(ToolResult(toolCallID: call.id, text: "ok")))
+        }
+        let body = try GeminiHarness.encode(next)
+        let contents = try #require(body["contents"]?.array)
+        #expect(contents.count == 3)
+        #expect(contents[1]["parts"] == (try json("""
+            [{"text":"**Checking the weather**","thought":true},
+             {"functionCall":{"name":"get_weather","args":{"city":"Boston","unit":"C"}},"thoughtSignature":"CiQBVKhc7w=="},
+             {"functionCall":{"name":"get_time","args":{}}}]
+            """)))
+        // Both results, in one user turn, named after their calls.
+        #expect(contents[2] == (try json("""
+            {"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{"result":"ok"}}},{"functionResponse":{"name":"get_time","response":{"result":"ok"}}}]}
+            """)))
+    }
+
+    /// The signature survives a caller of another family, who only sees it folded into the id.
+    @Test func aSignatureFoldedIntoAnIDComesBackToGemini() throws {
+        let answer = try binding.decodeResponse(Array(GeminiResponseTests.functionCallAnswer.utf8), for: GeminiHarness.request())
+        let call = try #require(answer.toolCalls.first)
+        let folded = ToolCall(id: call.idCarryingSignature, name: call.name, arguments: call.arguments)
+        let request = GeminiHarness.request([
+            .user("x"), .assistant([.toolCall(folded)]), .toolResult(ToolResult(toolCallID: folded.id, text: "{}")),
+        ])
+        let body = try GeminiHarness.encode(request)
+        let parts = try #require(body["contents"]?.array?[1]["parts"]?.array)
+        #expect(parts.first?["thoughtSignature"] == "CiQBVKhc7w==")
+        #expect(parts.first?["functionCall"]?["id"] == nil)
+        #expect(body["contents"]?.array?[2]["parts"]?.array?.first?["functionResponse"]?["name"] == "get_weather")
+    }
+
+    /// Every prefix of a real body and stream is either read or refused with a ChimeraError:
+    /// no crash, no success made of half a body.
+    @Test func truncatedBodiesFailCleanly() throws {
+        for body in [GeminiRequestTests.pythonGenAIBody, GeminiRequestTests.toolConversation] {
+            let bytes = Array(body.utf8)
+            for end in stride(from: 0, to: bytes.count - 1, by: 7) {
+                do {
+                    _ = try binding.decodeRequest(Array(bytes[..<end]), provider: .gemini, model: "m", stream: false)
+                    Issue.record("a truncated request decoded: \(end) of \(bytes.count) bytes")
+                } catch {
+                    #expect(error.kind == .invalidRequest)
+                }
+            }
+        }
+        let answer = Array(GeminiResponseTests.functionCallAnswer.utf8)
+        for end in stride(from: 0, to: answer.count - 1, by: 5) {
+            do {
+                _ = try binding.decodeResponse(Array(answer[..<end]), for: GeminiHarness.request())
+                Issue.record("a truncated answer decoded: \(end) of \(answer.count) bytes")
+            } catch {
+                #expect(error.kind == .decoding)
+            }
+        }
+        // Cut anywhere before the chunk with the finish reason, a stream is truncated.
+        let stream = Array(GeminiStreamTests.toolStream.utf8)
+        let lastChunk = try #require(GeminiStreamTests.toolStream.range(of: "data:", options: .backwards))
+        let cut = GeminiStreamTests.toolStream.utf8.distance(from: GeminiStreamTests.toolStream.startIndex, to: lastChunk.lowerBound)
+        for end in stride(from: 0, to: cut, by: 11) {
+            #expect(GeminiHarness.streamError(String(decoding: stream[..<end], as: UTF8.self)) != nil, "a stream cut at byte \(end) decoded")
+        }
+    }
+}
