@@ -14,6 +14,9 @@ import ChimeraCore
 /// | tools | one `{functionDeclarations}` entry, `parametersJsonSchema` = the JSON Schema as it is (`strict` and `cacheControl` have no counterpart) |
 /// | toolChoice auto / none / required / tool(name) | `toolConfig.functionCallingConfig.mode` `AUTO` / `NONE` / `ANY` / `ANY` + `allowedFunctionNames: [name]` |
 ///
+/// The first function call of each step of the current turn that carries no `thoughtSignature`
+/// (a call another provider made) gets the one Google documents for such history,
+/// `skip_thought_signature_validator`, since Gemini 3 refuses those steps without one.
 /// `user`, `metadata` and `parallelToolCalls` are fields Gemini ignores (validation lists them).
 /// The request's Gemini extensions are merged back last, never over a member written here; the
 /// forms a Gemini caller used (an OpenAPI `responseSchema` or `parameters`) are written back
@@ -72,7 +75,7 @@ enum GeminiRequestEncoder {
             }
             previousWasTool = message.role == .tool
         }
-        body["contents"] = .array(contents)
+        body["contents"] = .array(signingCurrentTurn(contents))
         if systemParts.isEmpty {
             extensions["systemInstruction"] = nil
         } else {
@@ -105,6 +108,32 @@ enum GeminiRequestEncoder {
 
         GeminiWire.merge(extensions, into: &body)
         return body
+    }
+
+    /// The signature Google documents for function calls Gemini did not make (another
+    /// provider's, a hand-built history): Gemini 3 refuses a step whose first call has none.
+    static let foreignCallSignature = "skip_thought_signature_validator"
+
+    /// `contents` with ``foreignCallSignature`` on the first `functionCall` of each model step
+    /// of the current turn (the model contents after the last user content that is not only
+    /// function results) whose first call carries no signature: only that turn is checked, and
+    /// calls that came from Gemini keep their own.
+    private static func signingCurrentTurn(_ contents: [JSONValue]) -> [JSONValue] {
+        let turnStart = contents.lastIndex { content in
+            content["role"] == "user" && (content["parts"]?.array ?? []).contains { $0["functionResponse"] == nil }
+        }.map { $0 + 1 } ?? 0
+        var contents = contents
+        for index in turnStart..<contents.count where contents[index]["role"] == "model" {
+            guard case .object(var content) = contents[index], var parts = content["parts"]?.array,
+                  let first = parts.firstIndex(where: { $0["functionCall"] != nil }),
+                  case .object(var part) = parts[first], part["thoughtSignature"] == nil
+            else { continue }
+            part["thoughtSignature"] = .string(foreignCallSignature)
+            parts[first] = .object(part)
+            content["parts"] = .array(parts)
+            contents[index] = .object(content)
+        }
+        return contents
     }
 
     private static func generationConfig(_ request: ChatRequest, extensions: inout JSONObject) throws(ChimeraError) -> JSONObject {

@@ -122,12 +122,12 @@ struct GeminiRequestTests {
     @Test func functionResponsesMatchByIDWhenGeminiGaveOne() throws {
         let body = """
             {"contents": [
-              {"role": "model", "parts": [{"functionCall": {"id": "fc-9", "name": "lookup", "args": {}}}]},
+              {"role": "model", "parts": [{"functionCall": {"id": "fc-9", "name": "lookup", "args": {}}, "thoughtSignature": "c2ln"}]},
               {"role": "user", "parts": [{"functionResponse": {"id": "fc-9", "name": "lookup", "response": {"error": "not found"}}}]}
             ]}
             """
         let request = try GeminiHarness.decode(body)
-        #expect(request.messages[0].toolCalls == [ToolCall(id: "fc-9", name: "lookup", arguments: "{}")])
+        #expect(request.messages[0].toolCalls == [ToolCall(id: "fc-9", name: "lookup", arguments: "{}", signature: "c2ln")])
         #expect(request.messages[1].toolResults == [ToolResult(toolCallID: "fc-9", name: "lookup", text: "not found", isError: true)])
         #expect(semanticallyEqual(try GeminiHarness.encode(request), try json(body)))
     }
@@ -311,6 +311,23 @@ struct GeminiRequestTests {
              "tools":[{"functionDeclarations":[{"name":"get_weather","description":"Weather","parametersJsonSchema":{"type":"object","properties":{"city":{"type":"string"}}}}]}],
              "toolConfig":{"functionCallingConfig":{"mode":"ANY"}}}
             """)), "\(body)")
+    }
+
+    @Test func callsAnotherProviderMadeInTheCurrentTurnGetGooglesBypassSignature() throws {
+        let call = { (id: String) in ContentPart.toolCall(ToolCall(id: id, name: "f", arguments: "{}")) }
+        let result = { (id: String) in ChatMessage.toolResult(ToolResult(toolCallID: id, name: "f", text: "r")) }
+        let request = GeminiHarness.request([
+            .user("first"), .assistant([call("a")]), result("a"), .assistant([.text("done")]),
+            .user("second"), .assistant([.text("Calling"), call("b"), call("c")]), result("b"), result("c"),
+            .assistant([call("d")]), result("d"),
+        ])
+        let contents = try #require(try GeminiHarness.encode(request)["contents"]?.array)
+        let signatures = contents.map { content in (content["parts"]?.array ?? []).map { $0["thoughtSignature"]?.string } }
+        #expect(signatures == [
+            [nil], [nil], [nil], [nil],  // an earlier turn: Gemini checks only the current one
+            [nil], [nil, "skip_thought_signature_validator", nil], [nil, nil],
+            ["skip_thought_signature_validator"], [nil],
+        ])
     }
 
     @Test func aToolResultWithoutAKnownNameIsRefused() {
