@@ -77,6 +77,25 @@ struct GeminiResponseTests {
         #expect(semanticallyEqual(encoded, try json(body)), "\(encoded)")
     }
 
+    @Test func codeExecutionAndGroundingStayOpaqueAndComeBack() throws {
+        let body = """
+            {"candidates":[{"content":{"parts":[
+                {"text":"Let me compute."},
+                {"executableCode":{"language":"PYTHON","code":"print(2**10)"}},
+                {"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"1024\\n"}},
+                {"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}},
+                {"text":"It is 1024."}],"role":"model"},
+              "finishReason":"STOP","index":0,"groundingMetadata":{"webSearchQueries":["2^10"]}}],
+             "usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":30,"totalTokenCount":39},"modelVersion":"gemini-2.5-flash","responseId":"r3"}
+            """
+        let response = try decode(body)
+        #expect(response.text == "Let me compute.It is 1024.")
+        #expect(response.parts.map { if case .opaque(let part) = $0 { part.type } else { "-" } } == ["-", "executableCode", "codeExecutionResult", "-", "-"])
+        #expect(response.parts[3] == .image(base64: "iVBORw0KGgo=", mediaType: "image/png"))
+        let encoded = try JSONValue(parsing: binding.encodeResponse(response, for: request))
+        #expect(semanticallyEqual(encoded, try json(body)), "\(encoded)")
+    }
+
     @Test func severalCandidatesBecomeAdditionalChoices() throws {
         let body = """
             {"candidates":[
