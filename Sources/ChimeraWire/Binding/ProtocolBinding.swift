@@ -105,6 +105,14 @@ public protocol ProtocolBinding: Sendable {
     /// (Anthropic's `/v1/messages/count_tokens`, Gemini's `:countTokens`); `nil` otherwise.
     func countTokensURL(base: URL, model: String) -> URL?
 
+    /// Reads an inbound token-count request body (Anthropic's `count_tokens` takes a messages
+    /// request without `max_tokens`; Gemini's `countTokens` wraps one in `generateContentRequest`).
+    ///
+    /// The default reads it as a chat request that is not streamed.
+    ///
+    /// - Throws: ``ChimeraError`` of kind `invalidRequest` naming the field.
+    func decodeTokenCountRequest(_ body: [UInt8], provider: ProviderID, model: String?) throws(ChimeraError) -> ChatRequest
+
     /// The body of a token-count request for `request`.
     ///
     /// - Throws: ``ChimeraError`` as ``encodeRequest(_:)`` does.
@@ -123,4 +131,11 @@ public protocol ProtocolBinding: Sendable {
 
     /// The body of a model list in this family's shape.
     func encodeModelList(_ models: [ModelInfo]) -> [UInt8]
+}
+
+extension ProtocolBinding {
+    /// Reads the body as a chat request that is not streamed.
+    public func decodeTokenCountRequest(_ body: [UInt8], provider: ProviderID, model: String?) throws(ChimeraError) -> ChatRequest {
+        try decodeRequest(body, provider: provider, model: model, stream: false)
+    }
 }
