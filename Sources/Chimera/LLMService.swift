@@ -34,6 +34,7 @@ public final class LLMService: Sendable {
     public static let directPoolSize = 256
 
     private let providers: [ProviderID: any LLMProvider]
+    private let forwarders: [ProviderID: HTTPProvider]
     private let ownsClient: Bool
 
     /// Builds every provider from `configuration`.
@@ -79,21 +80,35 @@ public final class LLMService: Sendable {
             ? NegotiatedProxyProtocol(proxy: configuration.proxy, transport: transport, monitor: monitor, logger: logger)
             : nil
         var providers: [ProviderID: any LLMProvider] = [:]
+        var forwarders: [ProviderID: HTTPProvider] = [:]
         for id in ProviderID.allCases {
             let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
             switch configuration.connectionMode {
             case .direct:
                 providers[id] = direct
+                forwarders[id] = direct
             case .proxy:
-                let proxied: any LLMProvider = if let negotiation {
-                    NegotiatingProxyProvider.proxied(id, configuration: configuration, transport: transport, negotiation: negotiation, observer: observer, logger: logger)
+                let proxied: any LLMProvider
+                if let negotiation {
+                    proxied = NegotiatingProxyProvider.proxied(id, configuration: configuration, transport: transport, negotiation: negotiation, observer: observer, logger: logger)
                 } else {
-                    HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
+                    let json = HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
+                    proxied = json
+                    // A body sent as is cannot fall back: only a JSON proxy hop without fallback forwards.
+                    if !configuration.proxy.fallbackToDirect { forwarders[id] = json }
                 }
                 providers[id] = configuration.proxy.fallbackToDirect ? FallbackProvider(proxy: proxied, direct: direct, monitor: monitor) : proxied
             }
         }
         self.providers = providers
+        self.forwarders = forwarders
+    }
+
+    /// The provider that can send a caller's body as it is (same-family pass-through), or `nil`
+    /// when the connection mode must translate every request: the provider itself in direct
+    /// mode, its JSON proxy route in proxy mode with `PROXY_PROTOCOL=json` and no fallback.
+    public func forwarder(_ id: ProviderID) -> HTTPProvider? {
+        forwarders[id]
     }
 
     /// The provider for `id`.

@@ -123,8 +123,10 @@ public struct HTTPTransport: Sendable {
         public var status: Int
         /// The response headers.
         public var headers: [(name: String, value: String)]
+        /// The body, as it arrived.
+        public var buffer: ByteBuffer
         /// The body.
-        public var body: Data
+        public var body: Data { Data(buffer: buffer) }
     }
 
     /// Sends a request and reads the whole answer within `timeout`, the wait for a pooled
@@ -146,7 +148,7 @@ public struct HTTPTransport: Sendable {
             let remaining = deadline - .now
             let response = try await clients.unary.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
             let body = try await response.body.collect(upTo: limits.maxBodyBytes)
-            return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: body))
+            return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, buffer: body)
         } catch {
             throw egress.failure(error, limit: timeout, route: route, url: request.url, classify: classify)
         }
@@ -237,7 +239,7 @@ struct HTTPClients: Sendable {
 
 extension HTTPClientRequest {
     /// A JSON POST or a GET with the given headers.
-    static func make(url: URL, method: HTTPMethod, headers: [(name: String, value: String)], body: Data?) -> HTTPClientRequest {
+    static func make(url: URL, method: HTTPMethod, headers: [(name: String, value: String)], body: [UInt8]?) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         for header in headers { request.headers.add(name: header.name, value: header.value) }

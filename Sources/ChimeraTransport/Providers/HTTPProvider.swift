@@ -9,7 +9,7 @@ import NIOHTTP1
 /// provider's own API (direct mode) or the same protocol on a proxy route (proxy mode, JSON).
 ///
 /// It validates, encodes, sends with retries of transient failures (never once a stream has
-/// delivered an event), and decodes answers and errors with the provider's ``LegacyCodec``.
+/// delivered an event), and decodes answers and errors with the provider's ``ProtocolBinding``.
 public struct HTTPProvider: LLMProvider {
     public let id: ProviderID
     public var capabilities: ProviderCapabilities { .of(id) }
@@ -23,14 +23,14 @@ public struct HTTPProvider: LLMProvider {
     }
 
     private let target: Target
-    private let codec: any LegacyCodec
-    private let transport: HTTPTransport
-    private let timeouts: Timeouts
-    private let route: Route
-    private let classify: @Sendable (TransportFailure) -> ChimeraError
-    private let annotate: @Sendable (ChimeraError) -> ChimeraError
-    private let attempts: AttemptRunner
-    private let logger: Logger
+    let binding: any ProtocolBinding
+    let transport: HTTPTransport
+    let timeouts: Timeouts
+    let route: Route
+    let classify: @Sendable (TransportFailure) -> ChimeraError
+    let annotate: @Sendable (ChimeraError) -> ChimeraError
+    let attempts: AttemptRunner
+    let logger: Logger
 
     /// Creates a provider.
     ///
@@ -55,7 +55,7 @@ public struct HTTPProvider: LLMProvider {
     ) {
         self.id = id
         self.target = target
-        self.codec = LegacyCodecs.codec(for: id)
+        self.binding = ProtocolBindings.binding(for: id)
         self.transport = transport
         self.timeouts = timeouts
         self.route = route
@@ -77,7 +77,7 @@ public struct HTTPProvider: LLMProvider {
         let dropped = try request.validate()
         var outbound = request
         outbound.stream = false
-        let body = try codec.encodeRequest(outbound)
+        let body = try binding.encodeRequest(outbound)
         let httpRequest = HTTPClientRequest.make(
             url: endpoint.chatURL(model: request.model, stream: false), method: .POST, headers: endpoint.headers + context.upstreamHeaders, body: body
         )
@@ -85,9 +85,9 @@ public struct HTTPProvider: LLMProvider {
         return try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
             let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             guard (200..<300).contains(reply.status) else {
-                throw annotate(codec.decodeError(status: reply.status, headers: reply.headers, body: reply.body, provider: id))
+                throw annotate(binding.decodeError(status: reply.status, headers: reply.headers, body: Array(reply.body), provider: id))
             }
-            var response = try codec.decodeResponse(reply.body, provider: id)
+            var response = try binding.decodeResponse(Array(reply.body), for: outbound)
             response.route = route
             response.wireProtocol = .json
             response.droppedFields = dropped
@@ -100,7 +100,7 @@ public struct HTTPProvider: LLMProvider {
         let dropped = try request.validate()
         var outbound = request
         outbound.stream = true
-        let body = try codec.encodeRequest(outbound)
+        let body = try binding.encodeRequest(outbound)
         var headers = endpoint.headers + context.upstreamHeaders
         headers.append((name: "accept", value: "text/event-stream"))
         let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: true), method: .POST, headers: headers, body: body)
@@ -110,11 +110,11 @@ public struct HTTPProvider: LLMProvider {
             let response = opened.response
             guard (200..<300).contains(Int(response.status.code)) else {
                 let errorBody = await transport.errorBody(of: opened)
-                throw annotate(codec.decodeError(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: errorBody, provider: id))
+                throw annotate(binding.decodeError(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(errorBody), provider: id))
             }
             return try await EventStreamReader.start(
                 opened,
-                decoder: SSEChunkDecoder(codec.makeStreamDecoder(provider: id)),
+                decoder: SSEChunkDecoder(binding.makeStreamDecoder(for: outbound)),
                 idleTimeout: transport.streamIdleTimeout,
                 maxBytes: transport.limits.maxStreamBytes,
                 route: route,
@@ -133,13 +133,13 @@ public struct HTTPProvider: LLMProvider {
         return try await attempts.run(model: nil, logger: logger) { () throws(ChimeraError) in
             let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             guard (200..<300).contains(reply.status) else {
-                throw annotate(codec.decodeError(status: reply.status, headers: reply.headers, body: reply.body, provider: id))
+                throw annotate(binding.decodeError(status: reply.status, headers: reply.headers, body: Array(reply.body), provider: id))
             }
-            return try codec.decodeModelList(reply.body, provider: id)
+            return try binding.decodeModelList(Array(reply.body), provider: id)
         }
     }
 
-    private func usableEndpoint() throws(ChimeraError) -> UpstreamEndpoint {
+    func usableEndpoint() throws(ChimeraError) -> UpstreamEndpoint {
         switch target {
         case .endpoint(let endpoint): return endpoint
         case .unavailable(let error): throw error

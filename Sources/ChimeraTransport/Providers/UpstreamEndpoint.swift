@@ -24,7 +24,7 @@ public struct UpstreamEndpoint: Sendable {
 
     /// The provider's own API, authenticated with its key.
     public static func direct(_ provider: ProviderID, baseURL: URL, apiKey: Secret?) -> UpstreamEndpoint {
-        UpstreamEndpoint(provider: provider, baseURL: baseURL, headers: LegacyCodecs.codec(for: provider).authenticationHeaders(apiKey: apiKey))
+        UpstreamEndpoint(provider: provider, baseURL: baseURL, headers: ProtocolBindings.binding(for: provider).authenticationHeaders(apiKey: apiKey))
     }
 
     /// The provider's protocol on a proxy route: `/<route>/v1/chat/completions`,
@@ -33,45 +33,23 @@ public struct UpstreamEndpoint: Sendable {
     public static func proxied(_ provider: ProviderID, proxyURL: URL, route: String, proxyKey: Secret?) -> UpstreamEndpoint {
         var base = proxyURL.appending(path: route)
         if provider.family == .openAIChat { base = base.appending(path: "v1") }
-        var headers = LegacyCodecs.codec(for: provider).authenticationHeaders(apiKey: nil)
+        var headers = ProtocolBindings.binding(for: provider).authenticationHeaders(apiKey: nil)
         if let proxyKey { headers.append((name: "authorization", value: "Bearer \(proxyKey.value)")) }
         return UpstreamEndpoint(provider: provider, baseURL: base, headers: headers)
     }
 
     /// The URL of a chat request.
     public func chatURL(model: String, stream: Bool) -> URL {
-        switch provider.family {
-        case .openAIChat:
-            return baseURL.appending(path: "chat/completions")
-        case .anthropicMessages:
-            return baseURL.appending(path: "v1/messages")
-        case .geminiGenerateContent:
-            let method = stream ? "streamGenerateContent" : "generateContent"
-            let escaped = model.addingPercentEncoding(withAllowedCharacters: Self.pathSegmentCharacters) ?? model
-            let url = URL(string: geminiVersionedBase.absoluteString + "/models/\(escaped):\(method)")!
-            return stream ? url.appending(queryItems: [URLQueryItem(name: "alt", value: "sse")]) : url
-        }
+        ProtocolBindings.binding(for: provider).chatURL(base: baseURL, model: model, stream: stream)
     }
 
     /// The URL of the model list.
     public var modelsURL: URL {
-        switch provider.family {
-        case .openAIChat: baseURL.appending(path: "models")
-        case .anthropicMessages: baseURL.appending(path: "v1/models")
-        case .geminiGenerateContent: geminiVersionedBase.appending(path: "models")
-        }
+        ProtocolBindings.binding(for: provider).modelsURL(base: baseURL)
     }
 
-    /// Google's SDK appends the API version to its base URL; a base URL that already names a
-    /// version (as the reference table writes it) is used as it is.
-    private var geminiVersionedBase: URL {
-        let last = baseURL.lastPathComponent
-        return ["v1beta", "v1", "v1alpha"].contains(last) ? baseURL : baseURL.appending(path: "v1beta")
+    /// The URL that counts a request's tokens, when the provider's protocol has one.
+    public func countTokensURL(model: String) -> URL? {
+        ProtocolBindings.binding(for: provider).countTokensURL(base: baseURL, model: model)
     }
-
-    private static let pathSegmentCharacters: CharacterSet = {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "/?#%")
-        return allowed
-    }()
 }
