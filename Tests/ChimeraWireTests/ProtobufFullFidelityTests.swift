@@ -9,7 +9,7 @@ struct ProtobufFullFidelityTests {
 
     @Test func requestUsingEveryFieldSurvivesTheRoundTrip() throws {
         let request = ProtobufSamples.fullRequest
-        #expect(try request.validate() == ["cache_control"])
+        #expect(try request.validate() == ["top_k", "cache_control"])
         #expect(try ChatRequest(protobuf: try request.protobufData()) == request)
     }
 
@@ -89,7 +89,8 @@ struct ProtobufFullFidelityTests {
     func requestFieldSurvivesTheRoundTrip(_ name: String) throws {
         let request = try #require(Self.oneFieldEach.first { $0.0 == name }?.1)
         try request.validate()
-        #expect(try ChatRequest(protobuf: try request.protobufData()) == request, "\(name)")
+        let decoded = try ChatRequest(protobuf: try request.protobufData())
+        #expect(decoded == request, "\(name): \(decoded.tools) \(decoded.toolChoice as Any) \(decoded.messages)")
     }
 
     @Test func jsonTravelsAsTextInTheOrderWritten() throws {

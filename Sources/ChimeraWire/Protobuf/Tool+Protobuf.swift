@@ -62,10 +62,13 @@ extension ProtobufReader {
         var result: [Tool] = []
         result.reserveCapacity(tools.count)
         for (index, tool) in tools.enumerated() {
+            // Not a `?:` with `nil`: JSONValue is ExpressibleByNilLiteral, so that `nil` would
+            // be JSON's null, not an absent schema.
+            let parameters: JSONValue? = if tool.hasParameters { try json(tool.parameters, at: "tools[\(index)].parameters") } else { nil }
             result.append(Tool(
                 name: tool.name,
                 description: tool.hasDescription_p ? tool.description_p : nil,
-                parameters: tool.hasParameters ? try json(tool.parameters, at: "tools[\(index)].parameters") : nil,
+                parameters: parameters,
                 strict: tool.hasStrict ? tool.strict : nil,
                 cacheControl: tool.hasCacheControl ? CacheControl(tool.cacheControl) : nil
             ))
