@@ -7,6 +7,14 @@ extension Chimera_Proxy_V1_Capabilities {
     /// values do not change it.
     public static let currentProtocolVersion: UInt32 = 1
 
+    /// The feature a proxy lists when its messages carry every field of full-fidelity
+    /// conversations (content parts, tools, reasoning, structured output, sampling options,
+    /// extensions, usage details, the stream events beyond text).
+    ///
+    /// Added fields do not change ``currentProtocolVersion``; this is how a client tells a proxy
+    /// that reads them from one that ignores them and would send the provider plain text only.
+    public static let fullFidelityFeature = "full_fidelity"
+
     /// What a proxy of this build offers.
     ///
     /// - Parameters:
@@ -19,7 +27,12 @@ extension Chimera_Proxy_V1_Capabilities {
         self.encodings = encodings.map(\.rawValue)
         self.providers = providers.map(\.rawValue)
         self.models = models.map(Chimera_Proxy_V1_Model.init)
+        features = [Self.fullFidelityFeature]
     }
+
+    /// Whether the proxy reads every field of full-fidelity conversations; `false` for a proxy
+    /// older than them, which reads only plain text.
+    public var offersFullFidelity: Bool { features.contains(Self.fullFidelityFeature) }
 
     /// The offered encodings this version knows; others are skipped.
     public var offeredEncodings: [WireProtocol] { encodings.compactMap(WireProtocol.init(rawValue:)) }

@@ -1,12 +1,15 @@
 import ChimeraCore
 
 extension Chimera_Proxy_V1_Usage {
-    /// The message for domain token counts.
+    /// The message for domain token counts; details not reported stay absent.
     public init(_ usage: Usage) {
         self.init()
         inputTokens = Int64(usage.inputTokens)
         outputTokens = Int64(usage.outputTokens)
         totalTokens = Int64(usage.totalTokens)
+        if let cached = usage.cachedInputTokens { cachedInputTokens = Int64(cached) }
+        if let cacheWrite = usage.cacheWriteTokens { cacheWriteTokens = Int64(cacheWrite) }
+        if let reasoning = usage.reasoningTokens { reasoningTokens = Int64(reasoning) }
     }
 }
 
@@ -17,7 +20,10 @@ extension Usage {
         self.init(
             inputTokens: Int(message.inputTokens),
             outputTokens: Int(message.outputTokens),
-            totalTokens: Int(message.totalTokens)
+            totalTokens: Int(message.totalTokens),
+            cachedInputTokens: message.hasCachedInputTokens ? Int(message.cachedInputTokens) : nil,
+            cacheWriteTokens: message.hasCacheWriteTokens ? Int(message.cacheWriteTokens) : nil,
+            reasoningTokens: message.hasReasoningTokens ? Int(message.reasoningTokens) : nil
         )
     }
 }

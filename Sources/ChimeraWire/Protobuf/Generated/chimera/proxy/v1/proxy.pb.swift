@@ -15,10 +15,22 @@
 /// same port as the JSON routes. docs/binary-protocol.md gives the paths, content types, framing
 /// and error model; this file and that page are all a client in another language needs.
 ///
-/// Strings that name something a provider may extend (roles, finish reasons, error kinds) are
-/// plain strings, not enums, so a newer peer's values pass through an older one unchanged.
+/// Strings that name something a provider may extend (roles, finish reasons, error kinds,
+/// reasoning efforts, cache types) are plain strings, not enums, so a newer peer's values pass
+/// through an older one unchanged. JSON that Chimera carries without interpreting it (tool
+/// schemas, tool arguments, opaque parts, per-family extensions) is JSON text in a string.
+///
+/// Compatibility: fields are only ever added, never renumbered or retyped. A plain-text request,
+/// answer or stream is the same bytes it was before full fidelity, so old and new peers
+/// understand each other for plain text; what an old peer does with the newer fields is in
+/// docs/binary-protocol.md ("Compatibility").
 /// Regenerate the committed Swift with Scripts/generate-protos.sh after any change.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -32,84 +44,890 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 }
 
 /// A provider-neutral chat request.
-public nonisolated struct Chimera_Proxy_V1_ChatRequest: Sendable {
+///
+/// Fields 1 to 8 are all a proxy older than full fidelity reads (see Capabilities.features); it
+/// ignores the rest, as protobuf readers ignore unknown fields.
+public nonisolated struct Chimera_Proxy_V1_ChatRequest: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// The provider to ask: one of openai, anthropic, gemini, deepseek, qwen, cursor.
-  public var provider: String = String()
+  public var provider: String {
+    get {_storage._provider}
+    set {_uniqueStorage()._provider = newValue}
+  }
 
   /// The provider's model id, e.g. "gpt-4.1" or "claude-sonnet-4-5". Must not be empty.
-  public var model: String = String()
+  public var model: String {
+    get {_storage._model}
+    set {_uniqueStorage()._model = newValue}
+  }
 
   /// The conversation, system instructions included, in order. Needs at least one message whose
   /// role is not "system".
-  public var messages: [Chimera_Proxy_V1_Message] = []
+  public var messages: [Chimera_Proxy_V1_Message] {
+    get {_storage._messages}
+    set {_uniqueStorage()._messages = newValue}
+  }
 
   /// Sampling temperature, 0 to 2 (each provider narrows this range); absent for the provider's
   /// default.
   public var temperature: Double {
-    get {_temperature ?? 0}
-    set {_temperature = newValue}
+    get {_storage._temperature ?? 0}
+    set {_uniqueStorage()._temperature = newValue}
   }
   /// Returns true if `temperature` has been explicitly set.
-  public var hasTemperature: Bool {self._temperature != nil}
+  public var hasTemperature: Bool {_storage._temperature != nil}
   /// Clears the value of `temperature`. Subsequent reads from it will return its default value.
-  public mutating func clearTemperature() {self._temperature = nil}
+  public mutating func clearTemperature() {_uniqueStorage()._temperature = nil}
 
   /// Nucleus sampling, 0 to 1; absent for the provider's default.
   public var topP: Double {
-    get {_topP ?? 0}
-    set {_topP = newValue}
+    get {_storage._topP ?? 0}
+    set {_uniqueStorage()._topP = newValue}
   }
   /// Returns true if `topP` has been explicitly set.
-  public var hasTopP: Bool {self._topP != nil}
+  public var hasTopP: Bool {_storage._topP != nil}
   /// Clears the value of `topP`. Subsequent reads from it will return its default value.
-  public mutating func clearTopP() {self._topP = nil}
+  public mutating func clearTopP() {_uniqueStorage()._topP = nil}
 
   /// Upper bound on generated tokens, 1 or more; absent for the provider's default.
   public var maxTokens: Int64 {
-    get {_maxTokens ?? 0}
-    set {_maxTokens = newValue}
+    get {_storage._maxTokens ?? 0}
+    set {_uniqueStorage()._maxTokens = newValue}
   }
   /// Returns true if `maxTokens` has been explicitly set.
-  public var hasMaxTokens: Bool {self._maxTokens != nil}
+  public var hasMaxTokens: Bool {_storage._maxTokens != nil}
   /// Clears the value of `maxTokens`. Subsequent reads from it will return its default value.
-  public mutating func clearMaxTokens() {self._maxTokens = nil}
+  public mutating func clearMaxTokens() {_uniqueStorage()._maxTokens = nil}
 
   /// Strings that end generation when produced; empty for none.
-  public var stopSequences: [String] = []
+  public var stopSequences: [String] {
+    get {_storage._stopSequences}
+    set {_uniqueStorage()._stopSequences = newValue}
+  }
 
   /// Whether the caller wants the answer streamed. The method called decides how the answer
   /// travels; this flag is passed on to the provider as the caller set it.
-  public var stream: Bool = false
+  public var stream: Bool {
+    get {_storage._stream}
+    set {_uniqueStorage()._stream = newValue}
+  }
+
+  /// Top-k sampling, 1 or more (Anthropic, Gemini, Qwen); absent for the provider's default.
+  public var topK: Int64 {
+    get {_storage._topK ?? 0}
+    set {_uniqueStorage()._topK = newValue}
+  }
+  /// Returns true if `topK` has been explicitly set.
+  public var hasTopK: Bool {_storage._topK != nil}
+  /// Clears the value of `topK`. Subsequent reads from it will return its default value.
+  public mutating func clearTopK() {_uniqueStorage()._topK = nil}
+
+  /// A seed for reproducible sampling, where the provider has one.
+  public var seed: Int64 {
+    get {_storage._seed ?? 0}
+    set {_uniqueStorage()._seed = newValue}
+  }
+  /// Returns true if `seed` has been explicitly set.
+  public var hasSeed: Bool {_storage._seed != nil}
+  /// Clears the value of `seed`. Subsequent reads from it will return its default value.
+  public mutating func clearSeed() {_uniqueStorage()._seed = nil}
+
+  /// Presence penalty, -2 to 2.
+  public var presencePenalty: Double {
+    get {_storage._presencePenalty ?? 0}
+    set {_uniqueStorage()._presencePenalty = newValue}
+  }
+  /// Returns true if `presencePenalty` has been explicitly set.
+  public var hasPresencePenalty: Bool {_storage._presencePenalty != nil}
+  /// Clears the value of `presencePenalty`. Subsequent reads from it will return its default value.
+  public mutating func clearPresencePenalty() {_uniqueStorage()._presencePenalty = nil}
+
+  /// Frequency penalty, -2 to 2.
+  public var frequencyPenalty: Double {
+    get {_storage._frequencyPenalty ?? 0}
+    set {_uniqueStorage()._frequencyPenalty = newValue}
+  }
+  /// Returns true if `frequencyPenalty` has been explicitly set.
+  public var hasFrequencyPenalty: Bool {_storage._frequencyPenalty != nil}
+  /// Clears the value of `frequencyPenalty`. Subsequent reads from it will return its default value.
+  public mutating func clearFrequencyPenalty() {_uniqueStorage()._frequencyPenalty = nil}
+
+  /// How many choices to generate (OpenAI `n`, Gemini `candidateCount`); absent means one.
+  public var choiceCount: Int64 {
+    get {_storage._choiceCount ?? 0}
+    set {_uniqueStorage()._choiceCount = newValue}
+  }
+  /// Returns true if `choiceCount` has been explicitly set.
+  public var hasChoiceCount: Bool {_storage._choiceCount != nil}
+  /// Clears the value of `choiceCount`. Subsequent reads from it will return its default value.
+  public mutating func clearChoiceCount() {_uniqueStorage()._choiceCount = nil}
+
+  /// Set to ask for the log probabilities of the output tokens.
+  public var logprobs: Chimera_Proxy_V1_Logprobs {
+    get {_storage._logprobs ?? Chimera_Proxy_V1_Logprobs()}
+    set {_uniqueStorage()._logprobs = newValue}
+  }
+  /// Returns true if `logprobs` has been explicitly set.
+  public var hasLogprobs: Bool {_storage._logprobs != nil}
+  /// Clears the value of `logprobs`. Subsequent reads from it will return its default value.
+  public mutating func clearLogprobs() {_uniqueStorage()._logprobs = nil}
+
+  /// The functions the model may call.
+  public var tools: [Chimera_Proxy_V1_Tool] {
+    get {_storage._tools}
+    set {_uniqueStorage()._tools = newValue}
+  }
+
+  /// Whether and which tool the model must call; absent for the provider's default.
+  public var toolChoice: Chimera_Proxy_V1_ToolChoice {
+    get {_storage._toolChoice ?? Chimera_Proxy_V1_ToolChoice()}
+    set {_uniqueStorage()._toolChoice = newValue}
+  }
+  /// Returns true if `toolChoice` has been explicitly set.
+  public var hasToolChoice: Bool {_storage._toolChoice != nil}
+  /// Clears the value of `toolChoice`. Subsequent reads from it will return its default value.
+  public mutating func clearToolChoice() {_uniqueStorage()._toolChoice = nil}
+
+  /// Whether the model may call several tools at once; absent for the provider's default.
+  public var parallelToolCalls: Bool {
+    get {_storage._parallelToolCalls ?? false}
+    set {_uniqueStorage()._parallelToolCalls = newValue}
+  }
+  /// Returns true if `parallelToolCalls` has been explicitly set.
+  public var hasParallelToolCalls: Bool {_storage._parallelToolCalls != nil}
+  /// Clears the value of `parallelToolCalls`. Subsequent reads from it will return its default value.
+  public mutating func clearParallelToolCalls() {_uniqueStorage()._parallelToolCalls = nil}
+
+  /// The shape the answer's text must have; absent for free text.
+  public var responseFormat: Chimera_Proxy_V1_ResponseFormat {
+    get {_storage._responseFormat ?? Chimera_Proxy_V1_ResponseFormat()}
+    set {_uniqueStorage()._responseFormat = newValue}
+  }
+  /// Returns true if `responseFormat` has been explicitly set.
+  public var hasResponseFormat: Bool {_storage._responseFormat != nil}
+  /// Clears the value of `responseFormat`. Subsequent reads from it will return its default value.
+  public mutating func clearResponseFormat() {_uniqueStorage()._responseFormat = nil}
+
+  /// How much the model should reason; absent for the provider's default.
+  public var reasoning: Chimera_Proxy_V1_ReasoningOptions {
+    get {_storage._reasoning ?? Chimera_Proxy_V1_ReasoningOptions()}
+    set {_uniqueStorage()._reasoning = newValue}
+  }
+  /// Returns true if `reasoning` has been explicitly set.
+  public var hasReasoning: Bool {_storage._reasoning != nil}
+  /// Clears the value of `reasoning`. Subsequent reads from it will return its default value.
+  public mutating func clearReasoning() {_uniqueStorage()._reasoning = nil}
+
+  /// An id of the end user, for the provider's abuse monitoring (OpenAI `user`, Anthropic
+  /// `metadata.user_id`).
+  public var user: String {
+    get {_storage._user ?? String()}
+    set {_uniqueStorage()._user = newValue}
+  }
+  /// Returns true if `user` has been explicitly set.
+  public var hasUser: Bool {_storage._user != nil}
+  /// Clears the value of `user`. Subsequent reads from it will return its default value.
+  public mutating func clearUser() {_uniqueStorage()._user = nil}
+
+  /// Key-value metadata stored with the request (OpenAI `metadata`).
+  public var metadata: Dictionary<String,String> {
+    get {_storage._metadata}
+    set {_uniqueStorage()._metadata = newValue}
+  }
+
+  /// Top-level fields of one protocol family's request that have no field here, by family
+  /// ("openai", "anthropic" or "gemini"): each value is the JSON text of an object holding those
+  /// fields as the caller sent them. The provider's own family writes them back; the others
+  /// leave them out and list them in ChatResponse.dropped_fields. A key that is not one of the
+  /// three families, or a value that is not a JSON object, is refused (invalid_argument).
+  public var extensions: Dictionary<String,String> {
+    get {_storage._extensions}
+    set {_uniqueStorage()._extensions = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _temperature: Double? = nil
-  fileprivate var _topP: Double? = nil
-  fileprivate var _maxTokens: Int64? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// One turn of a conversation.
+///
+/// A turn that is one piece of text without a cache marker is written as `content` alone, as a
+/// proxy older than full fidelity wrote and reads it; any other turn is written as `parts`.
 public nonisolated struct Chimera_Proxy_V1_Message: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Who wrote the turn: "system", "user", "assistant", or a role a provider added. Must not be
-  /// empty.
+  /// Who wrote the turn: "system", "user", "assistant", "tool", or a role a provider added. Must
+  /// not be empty.
   public var role: String = String()
 
-  /// The text of the turn.
+  /// The text of a turn that is one piece of text. Ignored when `parts` is set (a writer may
+  /// put the text parts joined here for readers older than `parts`).
   public var content: String = String()
+
+  /// The turn's parts, in order: text, images, documents, tool calls, tool results, reasoning.
+  public var parts: [Chimera_Proxy_V1_Part] = []
+
+  /// A participant name (OpenAI's `name`).
+  public var name: String {
+    get {_name ?? String()}
+    set {_name = newValue}
+  }
+  /// Returns true if `name` has been explicitly set.
+  public var hasName: Bool {self._name != nil}
+  /// Clears the value of `name`. Subsequent reads from it will return its default value.
+  public mutating func clearName() {self._name = nil}
+
+  /// Set for a turn with no parts at all (not even an empty text, e.g. OpenAI's `content: null`
+  /// assistant turn); `content` and `parts` are then unset. Without it, an unset `content` is
+  /// one empty text.
+  public var noParts: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _name: String? = nil
+}
+
+/// One piece of a message or an answer. Exactly one field of `kind` is set.
+///
+/// A request with a part of none of these kinds (from a newer client) is refused naming the
+/// part; a client skips such a part in an answer (from a newer proxy).
+public nonisolated struct Chimera_Proxy_V1_Part: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var kind: Chimera_Proxy_V1_Part.OneOf_Kind? = nil
+
+  /// Text.
+  public var text: Chimera_Proxy_V1_TextPart {
+    get {
+      if case .text(let v)? = kind {return v}
+      return Chimera_Proxy_V1_TextPart()
+    }
+    set {kind = .text(newValue)}
+  }
+
+  /// An image.
+  public var image: Chimera_Proxy_V1_Media {
+    get {
+      if case .image(let v)? = kind {return v}
+      return Chimera_Proxy_V1_Media()
+    }
+    set {kind = .image(newValue)}
+  }
+
+  /// A document (a PDF, a text file), where the provider has one.
+  public var document: Chimera_Proxy_V1_Media {
+    get {
+      if case .document(let v)? = kind {return v}
+      return Chimera_Proxy_V1_Media()
+    }
+    set {kind = .document(newValue)}
+  }
+
+  /// A call of one of the request's tools, made by the model.
+  public var toolCall: Chimera_Proxy_V1_ToolCall {
+    get {
+      if case .toolCall(let v)? = kind {return v}
+      return Chimera_Proxy_V1_ToolCall()
+    }
+    set {kind = .toolCall(newValue)}
+  }
+
+  /// The result of a tool call, sent back to the model.
+  public var toolResult: Chimera_Proxy_V1_ToolResult {
+    get {
+      if case .toolResult(let v)? = kind {return v}
+      return Chimera_Proxy_V1_ToolResult()
+    }
+    set {kind = .toolResult(newValue)}
+  }
+
+  /// The model's reasoning, kept verbatim with its signature so it can be sent back.
+  public var reasoning: Chimera_Proxy_V1_Reasoning {
+    get {
+      if case .reasoning(let v)? = kind {return v}
+      return Chimera_Proxy_V1_Reasoning()
+    }
+    set {kind = .reasoning(newValue)}
+  }
+
+  /// A part of one protocol family that has no counterpart in the others, in that family's JSON.
+  public var opaque: Chimera_Proxy_V1_OpaquePart {
+    get {
+      if case .opaque(let v)? = kind {return v}
+      return Chimera_Proxy_V1_OpaquePart()
+    }
+    set {kind = .opaque(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Kind: Equatable, Sendable {
+    /// Text.
+    case text(Chimera_Proxy_V1_TextPart)
+    /// An image.
+    case image(Chimera_Proxy_V1_Media)
+    /// A document (a PDF, a text file), where the provider has one.
+    case document(Chimera_Proxy_V1_Media)
+    /// A call of one of the request's tools, made by the model.
+    case toolCall(Chimera_Proxy_V1_ToolCall)
+    /// The result of a tool call, sent back to the model.
+    case toolResult(Chimera_Proxy_V1_ToolResult)
+    /// The model's reasoning, kept verbatim with its signature so it can be sent back.
+    case reasoning(Chimera_Proxy_V1_Reasoning)
+    /// A part of one protocol family that has no counterpart in the others, in that family's JSON.
+    case opaque(Chimera_Proxy_V1_OpaquePart)
+
+  }
+
+  public init() {}
+}
+
+/// Text, with Anthropic's prompt-cache marker when it has one.
+public nonisolated struct Chimera_Proxy_V1_TextPart: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var text: String = String()
+
+  /// Anthropic's prompt-cache breakpoint after this part; absent for none.
+  public var cacheControl: Chimera_Proxy_V1_CacheControl {
+    get {_cacheControl ?? Chimera_Proxy_V1_CacheControl()}
+    set {_cacheControl = newValue}
+  }
+  /// Returns true if `cacheControl` has been explicitly set.
+  public var hasCacheControl: Bool {self._cacheControl != nil}
+  /// Clears the value of `cacheControl`. Subsequent reads from it will return its default value.
+  public mutating func clearCacheControl() {self._cacheControl = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _cacheControl: Chimera_Proxy_V1_CacheControl? = nil
+}
+
+/// Anthropic's prompt-cache breakpoint (`cache_control`).
+public nonisolated struct Chimera_Proxy_V1_CacheControl: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The cache type; Anthropic knows "ephemeral".
+  public var type: String = String()
+
+  /// How long the entry lives ("5m", "1h"); absent for the provider's default.
+  public var ttl: String {
+    get {_ttl ?? String()}
+    set {_ttl = newValue}
+  }
+  /// Returns true if `ttl` has been explicitly set.
+  public var hasTtl: Bool {self._ttl != nil}
+  /// Clears the value of `ttl`. Subsequent reads from it will return its default value.
+  public mutating func clearTtl() {self._ttl = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _ttl: String? = nil
+}
+
+/// An image or a document: where its bytes are, and what they are.
+public nonisolated struct Chimera_Proxy_V1_Media: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Where the bytes are; exactly one is set. A request whose media has none of these (from a
+  /// newer client) is refused; a client skips such a part in an answer.
+  public var source: Chimera_Proxy_V1_Media.OneOf_Source? = nil
+
+  /// The bytes themselves. Chimera's domain holds inline bytes as base64 text; writers send
+  /// canonical base64 (standard alphabet, padded, no line breaks) as these bytes, a quarter
+  /// smaller, and readers turn them back into canonical base64.
+  public var data: Data {
+    get {
+      if case .data(let v)? = source {return v}
+      return Data()
+    }
+    set {source = .data(newValue)}
+  }
+
+  /// Inline bytes as base64 text that is not canonical (URL-safe alphabet, no padding, line
+  /// breaks), kept exactly as the provider or caller wrote it.
+  public var base64: String {
+    get {
+      if case .base64(let v)? = source {return v}
+      return String()
+    }
+    set {source = .base64(newValue)}
+  }
+
+  /// A URL: https://…, a data: URL, gs://…, or a provider's file URI.
+  public var url: String {
+    get {
+      if case .url(let v)? = source {return v}
+      return String()
+    }
+    set {source = .url(newValue)}
+  }
+
+  /// A file uploaded to the provider beforehand (OpenAI and Anthropic `file_id`).
+  public var fileID: String {
+    get {
+      if case .fileID(let v)? = source {return v}
+      return String()
+    }
+    set {source = .fileID(newValue)}
+  }
+
+  /// Plain text (Anthropic's text documents).
+  public var text: String {
+    get {
+      if case .text(let v)? = source {return v}
+      return String()
+    }
+    set {source = .text(newValue)}
+  }
+
+  /// The media type ("image/png", "application/pdf"), when known.
+  public var mediaType: String {
+    get {_mediaType ?? String()}
+    set {_mediaType = newValue}
+  }
+  /// Returns true if `mediaType` has been explicitly set.
+  public var hasMediaType: Bool {self._mediaType != nil}
+  /// Clears the value of `mediaType`. Subsequent reads from it will return its default value.
+  public mutating func clearMediaType() {self._mediaType = nil}
+
+  /// OpenAI's image detail ("low", "high", "auto").
+  public var detail: String {
+    get {_detail ?? String()}
+    set {_detail = newValue}
+  }
+  /// Returns true if `detail` has been explicitly set.
+  public var hasDetail: Bool {self._detail != nil}
+  /// Clears the value of `detail`. Subsequent reads from it will return its default value.
+  public mutating func clearDetail() {self._detail = nil}
+
+  /// A document's title (Anthropic).
+  public var title: String {
+    get {_title ?? String()}
+    set {_title = newValue}
+  }
+  /// Returns true if `title` has been explicitly set.
+  public var hasTitle: Bool {self._title != nil}
+  /// Clears the value of `title`. Subsequent reads from it will return its default value.
+  public mutating func clearTitle() {self._title = nil}
+
+  /// A file name (OpenAI file parts).
+  public var filename: String {
+    get {_filename ?? String()}
+    set {_filename = newValue}
+  }
+  /// Returns true if `filename` has been explicitly set.
+  public var hasFilename: Bool {self._filename != nil}
+  /// Clears the value of `filename`. Subsequent reads from it will return its default value.
+  public mutating func clearFilename() {self._filename = nil}
+
+  /// Anthropic's prompt-cache breakpoint after this part; absent for none.
+  public var cacheControl: Chimera_Proxy_V1_CacheControl {
+    get {_cacheControl ?? Chimera_Proxy_V1_CacheControl()}
+    set {_cacheControl = newValue}
+  }
+  /// Returns true if `cacheControl` has been explicitly set.
+  public var hasCacheControl: Bool {self._cacheControl != nil}
+  /// Clears the value of `cacheControl`. Subsequent reads from it will return its default value.
+  public mutating func clearCacheControl() {self._cacheControl = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  /// Where the bytes are; exactly one is set. A request whose media has none of these (from a
+  /// newer client) is refused; a client skips such a part in an answer.
+  public nonisolated enum OneOf_Source: Equatable, Sendable {
+    /// The bytes themselves. Chimera's domain holds inline bytes as base64 text; writers send
+    /// canonical base64 (standard alphabet, padded, no line breaks) as these bytes, a quarter
+    /// smaller, and readers turn them back into canonical base64.
+    case data(Data)
+    /// Inline bytes as base64 text that is not canonical (URL-safe alphabet, no padding, line
+    /// breaks), kept exactly as the provider or caller wrote it.
+    case base64(String)
+    /// A URL: https://…, a data: URL, gs://…, or a provider's file URI.
+    case url(String)
+    /// A file uploaded to the provider beforehand (OpenAI and Anthropic `file_id`).
+    case fileID(String)
+    /// Plain text (Anthropic's text documents).
+    case text(String)
+
+  }
+
+  public init() {}
+
+  fileprivate var _mediaType: String? = nil
+  fileprivate var _detail: String? = nil
+  fileprivate var _title: String? = nil
+  fileprivate var _filename: String? = nil
+  fileprivate var _cacheControl: Chimera_Proxy_V1_CacheControl? = nil
+}
+
+/// A call of one of the request's tools, as the model wrote it.
+public nonisolated struct Chimera_Proxy_V1_ToolCall: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The call's id, which its result refers to.
+  public var id: String = String()
+
+  /// The tool's name.
+  public var name: String = String()
+
+  /// The arguments as the model wrote them: JSON text, normally an object. Carried as text,
+  /// unchecked, because a model may write invalid JSON and the caller decides what to do then.
+  public var arguments: String = String()
+
+  /// An opaque token the provider attached to the call (Gemini's `thoughtSignature`), which must
+  /// come back with it on the next turn.
+  public var signature: String {
+    get {_signature ?? String()}
+    set {_signature = newValue}
+  }
+  /// Returns true if `signature` has been explicitly set.
+  public var hasSignature: Bool {self._signature != nil}
+  /// Clears the value of `signature`. Subsequent reads from it will return its default value.
+  public mutating func clearSignature() {self._signature = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _signature: String? = nil
+}
+
+/// The result of a tool call.
+public nonisolated struct Chimera_Proxy_V1_ToolResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The id of the call this answers.
+  public var toolCallID: String = String()
+
+  /// The tool's name, when known (Gemini answers by name).
+  public var name: String {
+    get {_name ?? String()}
+    set {_name = newValue}
+  }
+  /// Returns true if `name` has been explicitly set.
+  public var hasName: Bool {self._name != nil}
+  /// Clears the value of `name`. Subsequent reads from it will return its default value.
+  public mutating func clearName() {self._name = nil}
+
+  /// What the tool returned: text, and images or documents where the provider accepts them.
+  public var content: [Chimera_Proxy_V1_Part] = []
+
+  /// Whether the tool failed (Anthropic's `is_error`).
+  public var isError: Bool = false
+
+  /// Anthropic's prompt-cache breakpoint after this part; absent for none.
+  public var cacheControl: Chimera_Proxy_V1_CacheControl {
+    get {_cacheControl ?? Chimera_Proxy_V1_CacheControl()}
+    set {_cacheControl = newValue}
+  }
+  /// Returns true if `cacheControl` has been explicitly set.
+  public var hasCacheControl: Bool {self._cacheControl != nil}
+  /// Clears the value of `cacheControl`. Subsequent reads from it will return its default value.
+  public mutating func clearCacheControl() {self._cacheControl = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _name: String? = nil
+  fileprivate var _cacheControl: Chimera_Proxy_V1_CacheControl? = nil
+}
+
+/// The model's reasoning (Anthropic thinking, Gemini thoughts, DeepSeek `reasoning_content`).
+public nonisolated struct Chimera_Proxy_V1_Reasoning: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The reasoning text; empty for redacted reasoning.
+  public var text: String = String()
+
+  /// The provider's signature of the reasoning (Anthropic `signature`, Gemini `thoughtSignature`).
+  public var signature: String {
+    get {_signature ?? String()}
+    set {_signature = newValue}
+  }
+  /// Returns true if `signature` has been explicitly set.
+  public var hasSignature: Bool {self._signature != nil}
+  /// Clears the value of `signature`. Subsequent reads from it will return its default value.
+  public mutating func clearSignature() {self._signature = nil}
+
+  /// Reasoning the provider encrypted (Anthropic `redacted_thinking.data`).
+  public var redactedData: String {
+    get {_redactedData ?? String()}
+    set {_redactedData = newValue}
+  }
+  /// Returns true if `redactedData` has been explicitly set.
+  public var hasRedactedData: Bool {self._redactedData != nil}
+  /// Clears the value of `redactedData`. Subsequent reads from it will return its default value.
+  public mutating func clearRedactedData() {self._redactedData = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _signature: String? = nil
+  fileprivate var _redactedData: String? = nil
+}
+
+/// A part in one protocol family's own JSON (OpenAI `input_audio`, Anthropic `server_tool_use`,
+/// Gemini `executableCode`): that family's binding writes it back, every other refuses it.
+public nonisolated struct Chimera_Proxy_V1_OpaquePart: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The family whose JSON this is: "openai", "anthropic" or "gemini".
+  public var family: String = String()
+
+  /// The part's type as the family names it ("input_audio", "server_tool_use").
+  public var type: String = String()
+
+  /// The part as sent, as JSON text.
+  public var json: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A function the model may call.
+public nonisolated struct Chimera_Proxy_V1_Tool: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The name the model calls it by.
+  public var name: String = String()
+
+  /// What it does, for the model.
+  public var description_p: String {
+    get {_description_p ?? String()}
+    set {_description_p = newValue}
+  }
+  /// Returns true if `description_p` has been explicitly set.
+  public var hasDescription_p: Bool {self._description_p != nil}
+  /// Clears the value of `description_p`. Subsequent reads from it will return its default value.
+  public mutating func clearDescription_p() {self._description_p = nil}
+
+  /// The JSON Schema of its arguments (an object schema), as JSON text; member order is kept.
+  public var parameters: String {
+    get {_parameters ?? String()}
+    set {_parameters = newValue}
+  }
+  /// Returns true if `parameters` has been explicitly set.
+  public var hasParameters: Bool {self._parameters != nil}
+  /// Clears the value of `parameters`. Subsequent reads from it will return its default value.
+  public mutating func clearParameters() {self._parameters = nil}
+
+  /// Whether the provider must hold the arguments to the schema exactly (OpenAI `strict`).
+  public var strict: Bool {
+    get {_strict ?? false}
+    set {_strict = newValue}
+  }
+  /// Returns true if `strict` has been explicitly set.
+  public var hasStrict: Bool {self._strict != nil}
+  /// Clears the value of `strict`. Subsequent reads from it will return its default value.
+  public mutating func clearStrict() {self._strict = nil}
+
+  /// Anthropic's prompt-cache breakpoint after this tool; absent for none.
+  public var cacheControl: Chimera_Proxy_V1_CacheControl {
+    get {_cacheControl ?? Chimera_Proxy_V1_CacheControl()}
+    set {_cacheControl = newValue}
+  }
+  /// Returns true if `cacheControl` has been explicitly set.
+  public var hasCacheControl: Bool {self._cacheControl != nil}
+  /// Clears the value of `cacheControl`. Subsequent reads from it will return its default value.
+  public mutating func clearCacheControl() {self._cacheControl = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _description_p: String? = nil
+  fileprivate var _parameters: String? = nil
+  fileprivate var _strict: Bool? = nil
+  fileprivate var _cacheControl: Chimera_Proxy_V1_CacheControl? = nil
+}
+
+/// Whether and which tool the model must call.
+public nonisolated struct Chimera_Proxy_V1_ToolChoice: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "auto" (the model decides), "none" (no tool), "required" (at least one tool) or "tool"
+  /// (the tool `tool_name`). Any other value is refused.
+  public var mode: String = String()
+
+  /// The tool the model must call, when `mode` is "tool".
+  public var toolName: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The shape the answer's text must have.
+public nonisolated struct Chimera_Proxy_V1_ResponseFormat: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "text", "json_object" or "json_schema" (then `json_schema` is required). Any other value
+  /// is refused.
+  public var type: String = String()
+
+  /// The schema, when `type` is "json_schema".
+  public var jsonSchema: Chimera_Proxy_V1_JSONSchemaFormat {
+    get {_jsonSchema ?? Chimera_Proxy_V1_JSONSchemaFormat()}
+    set {_jsonSchema = newValue}
+  }
+  /// Returns true if `jsonSchema` has been explicitly set.
+  public var hasJsonSchema: Bool {self._jsonSchema != nil}
+  /// Clears the value of `jsonSchema`. Subsequent reads from it will return its default value.
+  public mutating func clearJsonSchema() {self._jsonSchema = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _jsonSchema: Chimera_Proxy_V1_JSONSchemaFormat? = nil
+}
+
+/// A named JSON Schema for structured output.
+public nonisolated struct Chimera_Proxy_V1_JSONSchemaFormat: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The schema's name (OpenAI requires one).
+  public var name: String = String()
+
+  /// What the output is, for the model.
+  public var description_p: String {
+    get {_description_p ?? String()}
+    set {_description_p = newValue}
+  }
+  /// Returns true if `description_p` has been explicitly set.
+  public var hasDescription_p: Bool {self._description_p != nil}
+  /// Clears the value of `description_p`. Subsequent reads from it will return its default value.
+  public mutating func clearDescription_p() {self._description_p = nil}
+
+  /// The JSON Schema, as JSON text; member order is kept.
+  public var schema: String = String()
+
+  /// Whether the provider must hold the output to the schema exactly.
+  public var strict: Bool {
+    get {_strict ?? false}
+    set {_strict = newValue}
+  }
+  /// Returns true if `strict` has been explicitly set.
+  public var hasStrict: Bool {self._strict != nil}
+  /// Clears the value of `strict`. Subsequent reads from it will return its default value.
+  public mutating func clearStrict() {self._strict = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _description_p: String? = nil
+  fileprivate var _strict: Bool? = nil
+}
+
+/// How much the model should reason before answering.
+public nonisolated struct Chimera_Proxy_V1_ReasoningOptions: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The effort: "none", "minimal", "low", "medium", "high", or a level a provider added.
+  public var effort: String {
+    get {_effort ?? String()}
+    set {_effort = newValue}
+  }
+  /// Returns true if `effort` has been explicitly set.
+  public var hasEffort: Bool {self._effort != nil}
+  /// Clears the value of `effort`. Subsequent reads from it will return its default value.
+  public mutating func clearEffort() {self._effort = nil}
+
+  /// The most tokens to reason with; 0 switches reasoning off.
+  public var budgetTokens: Int64 {
+    get {_budgetTokens ?? 0}
+    set {_budgetTokens = newValue}
+  }
+  /// Returns true if `budgetTokens` has been explicitly set.
+  public var hasBudgetTokens: Bool {self._budgetTokens != nil}
+  /// Clears the value of `budgetTokens`. Subsequent reads from it will return its default value.
+  public mutating func clearBudgetTokens() {self._budgetTokens = nil}
+
+  /// Whether the reasoning itself should be returned (Gemini `includeThoughts`).
+  public var includeThoughts: Bool {
+    get {_includeThoughts ?? false}
+    set {_includeThoughts = newValue}
+  }
+  /// Returns true if `includeThoughts` has been explicitly set.
+  public var hasIncludeThoughts: Bool {self._includeThoughts != nil}
+  /// Clears the value of `includeThoughts`. Subsequent reads from it will return its default value.
+  public mutating func clearIncludeThoughts() {self._includeThoughts = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _effort: String? = nil
+  fileprivate var _budgetTokens: Int64? = nil
+  fileprivate var _includeThoughts: Bool? = nil
+}
+
+/// Log probabilities of the output tokens.
+public nonisolated struct Chimera_Proxy_V1_Logprobs: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// How many most likely alternatives to return per token (0 to 20); absent for none.
+  public var top: Int64 {
+    get {_top ?? 0}
+    set {_top = newValue}
+  }
+  /// Returns true if `top` has been explicitly set.
+  public var hasTop: Bool {self._top != nil}
+  /// Clears the value of `top`. Subsequent reads from it will return its default value.
+  public mutating func clearTop() {self._top = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _top: Int64? = nil
 }
 
 /// A complete answer, the same whichever provider produced it.
@@ -127,7 +945,8 @@ public nonisolated struct Chimera_Proxy_V1_ChatResponse: Sendable {
   /// The model that answered, as the provider reports it.
   public var model: String = String()
 
-  /// The generated text.
+  /// The generated text: the text parts of the answer joined. When `parts` is set it is only a
+  /// copy for readers older than `parts`, and readers that know `parts` ignore it.
   public var text: String = String()
 
   /// Why generation stopped: "stop", "stop_sequence", "length", "tool_calls", "content_filter",
@@ -144,11 +963,55 @@ public nonisolated struct Chimera_Proxy_V1_ChatResponse: Sendable {
   /// Clears the value of `usage`. Subsequent reads from it will return its default value.
   public mutating func clearUsage() {self._usage = nil}
 
+  /// The answer's parts in the order the model produced them: text, reasoning, tool calls.
+  /// Unset when the answer is one piece of text without a cache marker (then it is `text`) or
+  /// has no parts at all (then `text` is empty too).
+  public var parts: [Chimera_Proxy_V1_Part] = []
+
+  /// The stop sequence that ended generation, when the provider says which.
+  public var stopSequence: String {
+    get {_stopSequence ?? String()}
+    set {_stopSequence = newValue}
+  }
+  /// Returns true if `stopSequence` has been explicitly set.
+  public var hasStopSequence: Bool {self._stopSequence != nil}
+  /// Clears the value of `stopSequence`. Subsequent reads from it will return its default value.
+  public mutating func clearStopSequence() {self._stopSequence = nil}
+
+  /// The other choices, when the request asked for several (ChatRequest.choice_count).
+  public var additionalChoices: [Chimera_Proxy_V1_Choice] = []
+
+  /// Request fields left out on purpose because the provider has no use for them.
+  public var droppedFields: [String] = []
+
+  /// Top-level fields of the provider's answer that have no field here, by protocol family, as
+  /// JSON text of an object (as in ChatRequest.extensions). A client skips a family it does
+  /// not know.
+  public var extensions: Dictionary<String,String> = [:]
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _usage: Chimera_Proxy_V1_Usage? = nil
+  fileprivate var _stopSequence: String? = nil
+}
+
+/// One of several choices of an answer.
+public nonisolated struct Chimera_Proxy_V1_Choice: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The choice's parts, in order.
+  public var parts: [Chimera_Proxy_V1_Part] = []
+
+  /// Why its generation stopped, as in ChatResponse.finish_reason; empty when not said.
+  public var finishReason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// Token counts of one request.
@@ -166,13 +1029,49 @@ public nonisolated struct Chimera_Proxy_V1_Usage: Sendable {
   /// What the provider bills as the total; input plus output when it gives none.
   public var totalTokens: Int64 = 0
 
+  /// Input tokens read from the provider's prompt cache; absent when not reported.
+  public var cachedInputTokens: Int64 {
+    get {_cachedInputTokens ?? 0}
+    set {_cachedInputTokens = newValue}
+  }
+  /// Returns true if `cachedInputTokens` has been explicitly set.
+  public var hasCachedInputTokens: Bool {self._cachedInputTokens != nil}
+  /// Clears the value of `cachedInputTokens`. Subsequent reads from it will return its default value.
+  public mutating func clearCachedInputTokens() {self._cachedInputTokens = nil}
+
+  /// Input tokens written to the prompt cache (Anthropic's cache creation); absent when not
+  /// reported.
+  public var cacheWriteTokens: Int64 {
+    get {_cacheWriteTokens ?? 0}
+    set {_cacheWriteTokens = newValue}
+  }
+  /// Returns true if `cacheWriteTokens` has been explicitly set.
+  public var hasCacheWriteTokens: Bool {self._cacheWriteTokens != nil}
+  /// Clears the value of `cacheWriteTokens`. Subsequent reads from it will return its default value.
+  public mutating func clearCacheWriteTokens() {self._cacheWriteTokens = nil}
+
+  /// Output tokens spent reasoning; absent when not reported.
+  public var reasoningTokens: Int64 {
+    get {_reasoningTokens ?? 0}
+    set {_reasoningTokens = newValue}
+  }
+  /// Returns true if `reasoningTokens` has been explicitly set.
+  public var hasReasoningTokens: Bool {self._reasoningTokens != nil}
+  /// Clears the value of `reasoningTokens`. Subsequent reads from it will return its default value.
+  public mutating func clearReasoningTokens() {self._reasoningTokens = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _cachedInputTokens: Int64? = nil
+  fileprivate var _cacheWriteTokens: Int64? = nil
+  fileprivate var _reasoningTokens: Int64? = nil
 }
 
-/// One message of a streamed answer. Exactly one field is set; a frame with none set comes from
-/// a newer proxy and is skipped.
+/// One message of a streamed answer. Exactly one field of `event` is set (and `stop_sequence`
+/// only beside `finish_reason`); a frame with no field of `event` that the reader knows comes
+/// from a newer proxy and is skipped.
 public nonisolated struct Chimera_Proxy_V1_StreamFrame: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -220,6 +1119,81 @@ public nonisolated struct Chimera_Proxy_V1_StreamFrame: Sendable {
     set {event = .error(newValue)}
   }
 
+  /// The answer's id and model, as the provider reports them; the first frame when the
+  /// provider names them.
+  public var start: Chimera_Proxy_V1_StreamStart {
+    get {
+      if case .start(let v)? = event {return v}
+      return Chimera_Proxy_V1_StreamStart()
+    }
+    set {event = .start(newValue)}
+  }
+
+  /// The next piece of reasoning text.
+  public var reasoning: String {
+    get {
+      if case .reasoning(let v)? = event {return v}
+      return String()
+    }
+    set {event = .reasoning(newValue)}
+  }
+
+  /// The signature of the reasoning just streamed; it ends that reasoning block.
+  public var reasoningSignature: String {
+    get {
+      if case .reasoningSignature(let v)? = event {return v}
+      return String()
+    }
+    set {event = .reasoningSignature(newValue)}
+  }
+
+  /// A block of encrypted reasoning, whole.
+  public var redactedReasoning: String {
+    get {
+      if case .redactedReasoning(let v)? = event {return v}
+      return String()
+    }
+    set {event = .redactedReasoning(newValue)}
+  }
+
+  /// A tool call begins.
+  public var toolCallStart: Chimera_Proxy_V1_ToolCallStart {
+    get {
+      if case .toolCallStart(let v)? = event {return v}
+      return Chimera_Proxy_V1_ToolCallStart()
+    }
+    set {event = .toolCallStart(newValue)}
+  }
+
+  /// The next piece of a tool call's arguments.
+  public var toolCallArguments: Chimera_Proxy_V1_ToolCallArguments {
+    get {
+      if case .toolCallArguments(let v)? = event {return v}
+      return Chimera_Proxy_V1_ToolCallArguments()
+    }
+    set {event = .toolCallArguments(newValue)}
+  }
+
+  /// A tool call's arguments are complete.
+  public var toolCallEnd: Chimera_Proxy_V1_ToolCallEnd {
+    get {
+      if case .toolCallEnd(let v)? = event {return v}
+      return Chimera_Proxy_V1_ToolCallEnd()
+    }
+    set {event = .toolCallEnd(newValue)}
+  }
+
+  /// With `finish_reason`: the stop sequence that ended generation, when the provider says
+  /// which. Outside `event` so that a reader older than it still reads the finish reason.
+  public var stopSequence: String {
+    get {_stopSequence ?? String()}
+    set {_stopSequence = newValue}
+  }
+  /// Returns true if `stopSequence` has been explicitly set.
+  public var hasStopSequence: Bool {self._stopSequence != nil}
+  /// Clears the value of `stopSequence`. Subsequent reads from it will return its default value.
+  public mutating func clearStopSequence() {self._stopSequence = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// What this frame carries.
@@ -235,8 +1209,106 @@ public nonisolated struct Chimera_Proxy_V1_StreamFrame: Sendable {
     /// instead (which every Connect client reads); a client that receives this frame treats it
     /// as that same failure.
     case error(Chimera_Proxy_V1_Error)
+    /// The answer's id and model, as the provider reports them; the first frame when the
+    /// provider names them.
+    case start(Chimera_Proxy_V1_StreamStart)
+    /// The next piece of reasoning text.
+    case reasoning(String)
+    /// The signature of the reasoning just streamed; it ends that reasoning block.
+    case reasoningSignature(String)
+    /// A block of encrypted reasoning, whole.
+    case redactedReasoning(String)
+    /// A tool call begins.
+    case toolCallStart(Chimera_Proxy_V1_ToolCallStart)
+    /// The next piece of a tool call's arguments.
+    case toolCallArguments(Chimera_Proxy_V1_ToolCallArguments)
+    /// A tool call's arguments are complete.
+    case toolCallEnd(Chimera_Proxy_V1_ToolCallEnd)
 
   }
+
+  public init() {}
+
+  fileprivate var _stopSequence: String? = nil
+}
+
+/// The start of a streamed answer.
+public nonisolated struct Chimera_Proxy_V1_StreamStart: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The provider's response id.
+  public var id: String = String()
+
+  /// The model that answers, as the provider reports it.
+  public var model: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The start of a streamed tool call. Calls made in parallel may interleave; `index` tells
+/// their frames apart.
+public nonisolated struct Chimera_Proxy_V1_ToolCallStart: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The call's position among the answer's tool calls, from 0.
+  public var index: Int64 = 0
+
+  /// The call's id.
+  public var id: String = String()
+
+  /// The tool's name.
+  public var name: String = String()
+
+  /// The provider's opaque token for the call (Gemini's `thoughtSignature`).
+  public var signature: String {
+    get {_signature ?? String()}
+    set {_signature = newValue}
+  }
+  /// Returns true if `signature` has been explicitly set.
+  public var hasSignature: Bool {self._signature != nil}
+  /// Clears the value of `signature`. Subsequent reads from it will return its default value.
+  public mutating func clearSignature() {self._signature = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _signature: String? = nil
+}
+
+/// The next piece of a streamed tool call's arguments.
+public nonisolated struct Chimera_Proxy_V1_ToolCallArguments: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The call's index, as in its ToolCallStart.
+  public var index: Int64 = 0
+
+  /// The next piece of the arguments' JSON text; the pieces joined are the arguments.
+  public var fragment: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The end of a streamed tool call.
+public nonisolated struct Chimera_Proxy_V1_ToolCallEnd: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The call's index, as in its ToolCallStart.
+  public var index: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
@@ -312,6 +1384,13 @@ public nonisolated struct Chimera_Proxy_V1_Capabilities: Sendable {
   /// The models the proxy knows of, across its providers; empty when it does not list them.
   public var models: [Chimera_Proxy_V1_Model] = []
 
+  /// What the proxy's messages carry beyond plain text. "full_fidelity": every field of
+  /// ChatRequest, ChatResponse, Usage and StreamFrame in this file (content parts, tools,
+  /// reasoning, structured output, sampling options, extensions, usage details, the stream
+  /// events beyond text). A proxy that does not list it reads only the plain-text fields and
+  /// ignores the others, so a client should send it nothing else.
+  public var features: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -352,7 +1431,224 @@ fileprivate nonisolated let _protobuf_package = "chimera.proxy.v1"
 
 nonisolated extension Chimera_Proxy_V1_ChatRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ChatRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}provider\0\u{1}model\0\u{1}messages\0\u{1}temperature\0\u{3}top_p\0\u{3}max_tokens\0\u{3}stop_sequences\0\u{1}stream\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}provider\0\u{1}model\0\u{1}messages\0\u{1}temperature\0\u{3}top_p\0\u{3}max_tokens\0\u{3}stop_sequences\0\u{1}stream\0\u{3}top_k\0\u{1}seed\0\u{3}presence_penalty\0\u{3}frequency_penalty\0\u{3}choice_count\0\u{1}logprobs\0\u{1}tools\0\u{3}tool_choice\0\u{3}parallel_tool_calls\0\u{3}response_format\0\u{1}reasoning\0\u{1}user\0\u{1}metadata\0\u{1}extensions\0")
+
+  fileprivate class _StorageClass {
+    var _provider: String = String()
+    var _model: String = String()
+    var _messages: [Chimera_Proxy_V1_Message] = []
+    var _temperature: Double? = nil
+    var _topP: Double? = nil
+    var _maxTokens: Int64? = nil
+    var _stopSequences: [String] = []
+    var _stream: Bool = false
+    var _topK: Int64? = nil
+    var _seed: Int64? = nil
+    var _presencePenalty: Double? = nil
+    var _frequencyPenalty: Double? = nil
+    var _choiceCount: Int64? = nil
+    var _logprobs: Chimera_Proxy_V1_Logprobs? = nil
+    var _tools: [Chimera_Proxy_V1_Tool] = []
+    var _toolChoice: Chimera_Proxy_V1_ToolChoice? = nil
+    var _parallelToolCalls: Bool? = nil
+    var _responseFormat: Chimera_Proxy_V1_ResponseFormat? = nil
+    var _reasoning: Chimera_Proxy_V1_ReasoningOptions? = nil
+    var _user: String? = nil
+    var _metadata: Dictionary<String,String> = [:]
+    var _extensions: Dictionary<String,String> = [:]
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _provider = source._provider
+      _model = source._model
+      _messages = source._messages
+      _temperature = source._temperature
+      _topP = source._topP
+      _maxTokens = source._maxTokens
+      _stopSequences = source._stopSequences
+      _stream = source._stream
+      _topK = source._topK
+      _seed = source._seed
+      _presencePenalty = source._presencePenalty
+      _frequencyPenalty = source._frequencyPenalty
+      _choiceCount = source._choiceCount
+      _logprobs = source._logprobs
+      _tools = source._tools
+      _toolChoice = source._toolChoice
+      _parallelToolCalls = source._parallelToolCalls
+      _responseFormat = source._responseFormat
+      _reasoning = source._reasoning
+      _user = source._user
+      _metadata = source._metadata
+      _extensions = source._extensions
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._provider) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._model) }()
+        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._messages) }()
+        case 4: try { try decoder.decodeSingularDoubleField(value: &_storage._temperature) }()
+        case 5: try { try decoder.decodeSingularDoubleField(value: &_storage._topP) }()
+        case 6: try { try decoder.decodeSingularInt64Field(value: &_storage._maxTokens) }()
+        case 7: try { try decoder.decodeRepeatedStringField(value: &_storage._stopSequences) }()
+        case 8: try { try decoder.decodeSingularBoolField(value: &_storage._stream) }()
+        case 9: try { try decoder.decodeSingularInt64Field(value: &_storage._topK) }()
+        case 10: try { try decoder.decodeSingularInt64Field(value: &_storage._seed) }()
+        case 11: try { try decoder.decodeSingularDoubleField(value: &_storage._presencePenalty) }()
+        case 12: try { try decoder.decodeSingularDoubleField(value: &_storage._frequencyPenalty) }()
+        case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._choiceCount) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._logprobs) }()
+        case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._tools) }()
+        case 16: try { try decoder.decodeSingularMessageField(value: &_storage._toolChoice) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._parallelToolCalls) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._responseFormat) }()
+        case 19: try { try decoder.decodeSingularMessageField(value: &_storage._reasoning) }()
+        case 20: try { try decoder.decodeSingularStringField(value: &_storage._user) }()
+        case 21: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._metadata) }()
+        case 22: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &_storage._extensions) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._provider.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._provider, fieldNumber: 1)
+      }
+      if !_storage._model.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._model, fieldNumber: 2)
+      }
+      if !_storage._messages.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._messages, fieldNumber: 3)
+      }
+      try { if let v = _storage._temperature {
+        try visitor.visitSingularDoubleField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._topP {
+        try visitor.visitSingularDoubleField(value: v, fieldNumber: 5)
+      } }()
+      try { if let v = _storage._maxTokens {
+        try visitor.visitSingularInt64Field(value: v, fieldNumber: 6)
+      } }()
+      if !_storage._stopSequences.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._stopSequences, fieldNumber: 7)
+      }
+      if _storage._stream != false {
+        try visitor.visitSingularBoolField(value: _storage._stream, fieldNumber: 8)
+      }
+      try { if let v = _storage._topK {
+        try visitor.visitSingularInt64Field(value: v, fieldNumber: 9)
+      } }()
+      try { if let v = _storage._seed {
+        try visitor.visitSingularInt64Field(value: v, fieldNumber: 10)
+      } }()
+      try { if let v = _storage._presencePenalty {
+        try visitor.visitSingularDoubleField(value: v, fieldNumber: 11)
+      } }()
+      try { if let v = _storage._frequencyPenalty {
+        try visitor.visitSingularDoubleField(value: v, fieldNumber: 12)
+      } }()
+      try { if let v = _storage._choiceCount {
+        try visitor.visitSingularInt64Field(value: v, fieldNumber: 13)
+      } }()
+      try { if let v = _storage._logprobs {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      } }()
+      if !_storage._tools.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._tools, fieldNumber: 15)
+      }
+      try { if let v = _storage._toolChoice {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+      } }()
+      try { if let v = _storage._parallelToolCalls {
+        try visitor.visitSingularBoolField(value: v, fieldNumber: 17)
+      } }()
+      try { if let v = _storage._responseFormat {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
+      try { if let v = _storage._reasoning {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      } }()
+      try { if let v = _storage._user {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 20)
+      } }()
+      if !_storage._metadata.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: _storage._metadata, fieldNumber: 21)
+      }
+      if !_storage._extensions.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: _storage._extensions, fieldNumber: 22)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ChatRequest, rhs: Chimera_Proxy_V1_ChatRequest) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._provider != rhs_storage._provider {return false}
+        if _storage._model != rhs_storage._model {return false}
+        if _storage._messages != rhs_storage._messages {return false}
+        if _storage._temperature != rhs_storage._temperature {return false}
+        if _storage._topP != rhs_storage._topP {return false}
+        if _storage._maxTokens != rhs_storage._maxTokens {return false}
+        if _storage._stopSequences != rhs_storage._stopSequences {return false}
+        if _storage._stream != rhs_storage._stream {return false}
+        if _storage._topK != rhs_storage._topK {return false}
+        if _storage._seed != rhs_storage._seed {return false}
+        if _storage._presencePenalty != rhs_storage._presencePenalty {return false}
+        if _storage._frequencyPenalty != rhs_storage._frequencyPenalty {return false}
+        if _storage._choiceCount != rhs_storage._choiceCount {return false}
+        if _storage._logprobs != rhs_storage._logprobs {return false}
+        if _storage._tools != rhs_storage._tools {return false}
+        if _storage._toolChoice != rhs_storage._toolChoice {return false}
+        if _storage._parallelToolCalls != rhs_storage._parallelToolCalls {return false}
+        if _storage._responseFormat != rhs_storage._responseFormat {return false}
+        if _storage._reasoning != rhs_storage._reasoning {return false}
+        if _storage._user != rhs_storage._user {return false}
+        if _storage._metadata != rhs_storage._metadata {return false}
+        if _storage._extensions != rhs_storage._extensions {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_Message: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Message"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}role\0\u{1}content\0\u{1}parts\0\u{1}name\0\u{3}no_parts\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -360,14 +1656,11 @@ nonisolated extension Chimera_Proxy_V1_ChatRequest: SwiftProtobuf.Message, Swift
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.provider) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.model) }()
-      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.messages) }()
-      case 4: try { try decoder.decodeSingularDoubleField(value: &self._temperature) }()
-      case 5: try { try decoder.decodeSingularDoubleField(value: &self._topP) }()
-      case 6: try { try decoder.decodeSingularInt64Field(value: &self._maxTokens) }()
-      case 7: try { try decoder.decodeRepeatedStringField(value: &self.stopSequences) }()
-      case 8: try { try decoder.decodeSingularBoolField(value: &self.stream) }()
+      case 1: try { try decoder.decodeSingularStringField(value: &self.role) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.content) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.parts) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self._name) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.noParts) }()
       default: break
       }
     }
@@ -378,70 +1671,20 @@ nonisolated extension Chimera_Proxy_V1_ChatRequest: SwiftProtobuf.Message, Swift
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.provider.isEmpty {
-      try visitor.visitSingularStringField(value: self.provider, fieldNumber: 1)
-    }
-    if !self.model.isEmpty {
-      try visitor.visitSingularStringField(value: self.model, fieldNumber: 2)
-    }
-    if !self.messages.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.messages, fieldNumber: 3)
-    }
-    try { if let v = self._temperature {
-      try visitor.visitSingularDoubleField(value: v, fieldNumber: 4)
-    } }()
-    try { if let v = self._topP {
-      try visitor.visitSingularDoubleField(value: v, fieldNumber: 5)
-    } }()
-    try { if let v = self._maxTokens {
-      try visitor.visitSingularInt64Field(value: v, fieldNumber: 6)
-    } }()
-    if !self.stopSequences.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.stopSequences, fieldNumber: 7)
-    }
-    if self.stream != false {
-      try visitor.visitSingularBoolField(value: self.stream, fieldNumber: 8)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Chimera_Proxy_V1_ChatRequest, rhs: Chimera_Proxy_V1_ChatRequest) -> Bool {
-    if lhs.provider != rhs.provider {return false}
-    if lhs.model != rhs.model {return false}
-    if lhs.messages != rhs.messages {return false}
-    if lhs._temperature != rhs._temperature {return false}
-    if lhs._topP != rhs._topP {return false}
-    if lhs._maxTokens != rhs._maxTokens {return false}
-    if lhs.stopSequences != rhs.stopSequences {return false}
-    if lhs.stream != rhs.stream {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Chimera_Proxy_V1_Message: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".Message"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}role\0\u{1}content\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.role) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.content) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     if !self.role.isEmpty {
       try visitor.visitSingularStringField(value: self.role, fieldNumber: 1)
     }
     if !self.content.isEmpty {
       try visitor.visitSingularStringField(value: self.content, fieldNumber: 2)
+    }
+    if !self.parts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.parts, fieldNumber: 3)
+    }
+    try { if let v = self._name {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    } }()
+    if self.noParts != false {
+      try visitor.visitSingularBoolField(value: self.noParts, fieldNumber: 5)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -449,6 +1692,799 @@ nonisolated extension Chimera_Proxy_V1_Message: SwiftProtobuf.Message, SwiftProt
   public static func ==(lhs: Chimera_Proxy_V1_Message, rhs: Chimera_Proxy_V1_Message) -> Bool {
     if lhs.role != rhs.role {return false}
     if lhs.content != rhs.content {return false}
+    if lhs.parts != rhs.parts {return false}
+    if lhs._name != rhs._name {return false}
+    if lhs.noParts != rhs.noParts {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_Part: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Part"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}text\0\u{1}image\0\u{1}document\0\u{3}tool_call\0\u{3}tool_result\0\u{1}reasoning\0\u{1}opaque\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Chimera_Proxy_V1_TextPart?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .text(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .text(v)
+        }
+      }()
+      case 2: try {
+        var v: Chimera_Proxy_V1_Media?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .image(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .image(v)
+        }
+      }()
+      case 3: try {
+        var v: Chimera_Proxy_V1_Media?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .document(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .document(v)
+        }
+      }()
+      case 4: try {
+        var v: Chimera_Proxy_V1_ToolCall?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .toolCall(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .toolCall(v)
+        }
+      }()
+      case 5: try {
+        var v: Chimera_Proxy_V1_ToolResult?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .toolResult(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .toolResult(v)
+        }
+      }()
+      case 6: try {
+        var v: Chimera_Proxy_V1_Reasoning?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .reasoning(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .reasoning(v)
+        }
+      }()
+      case 7: try {
+        var v: Chimera_Proxy_V1_OpaquePart?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .opaque(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .opaque(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.kind {
+    case .text?: try {
+      guard case .text(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .image?: try {
+      guard case .image(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .document?: try {
+      guard case .document(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .toolCall?: try {
+      guard case .toolCall(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .toolResult?: try {
+      guard case .toolResult(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case .reasoning?: try {
+      guard case .reasoning(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    }()
+    case .opaque?: try {
+      guard case .opaque(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_Part, rhs: Chimera_Proxy_V1_Part) -> Bool {
+    if lhs.kind != rhs.kind {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_TextPart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TextPart"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}text\0\u{3}cache_control\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._cacheControl) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 1)
+    }
+    try { if let v = self._cacheControl {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_TextPart, rhs: Chimera_Proxy_V1_TextPart) -> Bool {
+    if lhs.text != rhs.text {return false}
+    if lhs._cacheControl != rhs._cacheControl {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_CacheControl: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CacheControl"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}type\0\u{1}ttl\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.type) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._ttl) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.type.isEmpty {
+      try visitor.visitSingularStringField(value: self.type, fieldNumber: 1)
+    }
+    try { if let v = self._ttl {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_CacheControl, rhs: Chimera_Proxy_V1_CacheControl) -> Bool {
+    if lhs.type != rhs.type {return false}
+    if lhs._ttl != rhs._ttl {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_Media: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Media"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}data\0\u{1}base64\0\u{1}url\0\u{3}file_id\0\u{1}text\0\u{3}media_type\0\u{1}detail\0\u{1}title\0\u{1}filename\0\u{3}cache_control\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Data?
+        try decoder.decodeSingularBytesField(value: &v)
+        if let v = v {
+          if self.source != nil {try decoder.handleConflictingOneOf()}
+          self.source = .data(v)
+        }
+      }()
+      case 2: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.source != nil {try decoder.handleConflictingOneOf()}
+          self.source = .base64(v)
+        }
+      }()
+      case 3: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.source != nil {try decoder.handleConflictingOneOf()}
+          self.source = .url(v)
+        }
+      }()
+      case 4: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.source != nil {try decoder.handleConflictingOneOf()}
+          self.source = .fileID(v)
+        }
+      }()
+      case 5: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.source != nil {try decoder.handleConflictingOneOf()}
+          self.source = .text(v)
+        }
+      }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self._mediaType) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self._detail) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self._title) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self._filename) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._cacheControl) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.source {
+    case .data?: try {
+      guard case .data(let v)? = self.source else { preconditionFailure() }
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 1)
+    }()
+    case .base64?: try {
+      guard case .base64(let v)? = self.source else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    }()
+    case .url?: try {
+      guard case .url(let v)? = self.source else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 3)
+    }()
+    case .fileID?: try {
+      guard case .fileID(let v)? = self.source else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    }()
+    case .text?: try {
+      guard case .text(let v)? = self.source else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 5)
+    }()
+    case nil: break
+    }
+    try { if let v = self._mediaType {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 6)
+    } }()
+    try { if let v = self._detail {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 7)
+    } }()
+    try { if let v = self._title {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 8)
+    } }()
+    try { if let v = self._filename {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 9)
+    } }()
+    try { if let v = self._cacheControl {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_Media, rhs: Chimera_Proxy_V1_Media) -> Bool {
+    if lhs.source != rhs.source {return false}
+    if lhs._mediaType != rhs._mediaType {return false}
+    if lhs._detail != rhs._detail {return false}
+    if lhs._title != rhs._title {return false}
+    if lhs._filename != rhs._filename {return false}
+    if lhs._cacheControl != rhs._cacheControl {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_ToolCall: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ToolCall"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}arguments\0\u{1}signature\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.arguments) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self._signature) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.arguments.isEmpty {
+      try visitor.visitSingularStringField(value: self.arguments, fieldNumber: 3)
+    }
+    try { if let v = self._signature {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ToolCall, rhs: Chimera_Proxy_V1_ToolCall) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.arguments != rhs.arguments {return false}
+    if lhs._signature != rhs._signature {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_ToolResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ToolResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tool_call_id\0\u{1}name\0\u{1}content\0\u{3}is_error\0\u{3}cache_control\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.toolCallID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._name) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.content) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.isError) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._cacheControl) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.toolCallID.isEmpty {
+      try visitor.visitSingularStringField(value: self.toolCallID, fieldNumber: 1)
+    }
+    try { if let v = self._name {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    if !self.content.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.content, fieldNumber: 3)
+    }
+    if self.isError != false {
+      try visitor.visitSingularBoolField(value: self.isError, fieldNumber: 4)
+    }
+    try { if let v = self._cacheControl {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ToolResult, rhs: Chimera_Proxy_V1_ToolResult) -> Bool {
+    if lhs.toolCallID != rhs.toolCallID {return false}
+    if lhs._name != rhs._name {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.isError != rhs.isError {return false}
+    if lhs._cacheControl != rhs._cacheControl {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_Reasoning: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Reasoning"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}text\0\u{1}signature\0\u{3}redacted_data\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._signature) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self._redactedData) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 1)
+    }
+    try { if let v = self._signature {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._redactedData {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_Reasoning, rhs: Chimera_Proxy_V1_Reasoning) -> Bool {
+    if lhs.text != rhs.text {return false}
+    if lhs._signature != rhs._signature {return false}
+    if lhs._redactedData != rhs._redactedData {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_OpaquePart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OpaquePart"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}family\0\u{1}type\0\u{1}json\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.family) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.type) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.json) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.family.isEmpty {
+      try visitor.visitSingularStringField(value: self.family, fieldNumber: 1)
+    }
+    if !self.type.isEmpty {
+      try visitor.visitSingularStringField(value: self.type, fieldNumber: 2)
+    }
+    if !self.json.isEmpty {
+      try visitor.visitSingularStringField(value: self.json, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_OpaquePart, rhs: Chimera_Proxy_V1_OpaquePart) -> Bool {
+    if lhs.family != rhs.family {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.json != rhs.json {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_Tool: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Tool"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}description\0\u{1}parameters\0\u{1}strict\0\u{3}cache_control\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._description_p) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self._parameters) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self._strict) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._cacheControl) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    try { if let v = self._description_p {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._parameters {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._strict {
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._cacheControl {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_Tool, rhs: Chimera_Proxy_V1_Tool) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs._description_p != rhs._description_p {return false}
+    if lhs._parameters != rhs._parameters {return false}
+    if lhs._strict != rhs._strict {return false}
+    if lhs._cacheControl != rhs._cacheControl {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_ToolChoice: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ToolChoice"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}mode\0\u{3}tool_name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.mode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.toolName) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.mode.isEmpty {
+      try visitor.visitSingularStringField(value: self.mode, fieldNumber: 1)
+    }
+    if !self.toolName.isEmpty {
+      try visitor.visitSingularStringField(value: self.toolName, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ToolChoice, rhs: Chimera_Proxy_V1_ToolChoice) -> Bool {
+    if lhs.mode != rhs.mode {return false}
+    if lhs.toolName != rhs.toolName {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_ResponseFormat: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseFormat"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}type\0\u{3}json_schema\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.type) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._jsonSchema) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.type.isEmpty {
+      try visitor.visitSingularStringField(value: self.type, fieldNumber: 1)
+    }
+    try { if let v = self._jsonSchema {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ResponseFormat, rhs: Chimera_Proxy_V1_ResponseFormat) -> Bool {
+    if lhs.type != rhs.type {return false}
+    if lhs._jsonSchema != rhs._jsonSchema {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_JSONSchemaFormat: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".JSONSchemaFormat"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}description\0\u{1}schema\0\u{1}strict\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._description_p) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.schema) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self._strict) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    try { if let v = self._description_p {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    if !self.schema.isEmpty {
+      try visitor.visitSingularStringField(value: self.schema, fieldNumber: 3)
+    }
+    try { if let v = self._strict {
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_JSONSchemaFormat, rhs: Chimera_Proxy_V1_JSONSchemaFormat) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs._description_p != rhs._description_p {return false}
+    if lhs.schema != rhs.schema {return false}
+    if lhs._strict != rhs._strict {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_ReasoningOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReasoningOptions"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}effort\0\u{3}budget_tokens\0\u{3}include_thoughts\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self._effort) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self._budgetTokens) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self._includeThoughts) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._effort {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._budgetTokens {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._includeThoughts {
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ReasoningOptions, rhs: Chimera_Proxy_V1_ReasoningOptions) -> Bool {
+    if lhs._effort != rhs._effort {return false}
+    if lhs._budgetTokens != rhs._budgetTokens {return false}
+    if lhs._includeThoughts != rhs._includeThoughts {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_Logprobs: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Logprobs"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}top\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self._top) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._top {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_Logprobs, rhs: Chimera_Proxy_V1_Logprobs) -> Bool {
+    if lhs._top != rhs._top {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -456,7 +2492,7 @@ nonisolated extension Chimera_Proxy_V1_Message: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Chimera_Proxy_V1_ChatResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ChatResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}provider\0\u{1}model\0\u{1}text\0\u{3}finish_reason\0\u{1}usage\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}provider\0\u{1}model\0\u{1}text\0\u{3}finish_reason\0\u{1}usage\0\u{1}parts\0\u{3}stop_sequence\0\u{3}additional_choices\0\u{3}dropped_fields\0\u{1}extensions\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -470,6 +2506,11 @@ nonisolated extension Chimera_Proxy_V1_ChatResponse: SwiftProtobuf.Message, Swif
       case 4: try { try decoder.decodeSingularStringField(value: &self.text) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.finishReason) }()
       case 6: try { try decoder.decodeSingularMessageField(value: &self._usage) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.parts) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self._stopSequence) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.additionalChoices) }()
+      case 10: try { try decoder.decodeRepeatedStringField(value: &self.droppedFields) }()
+      case 11: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.extensions) }()
       default: break
       }
     }
@@ -498,6 +2539,21 @@ nonisolated extension Chimera_Proxy_V1_ChatResponse: SwiftProtobuf.Message, Swif
     try { if let v = self._usage {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     } }()
+    if !self.parts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.parts, fieldNumber: 7)
+    }
+    try { if let v = self._stopSequence {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 8)
+    } }()
+    if !self.additionalChoices.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.additionalChoices, fieldNumber: 9)
+    }
+    if !self.droppedFields.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.droppedFields, fieldNumber: 10)
+    }
+    if !self.extensions.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.extensions, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -508,6 +2564,46 @@ nonisolated extension Chimera_Proxy_V1_ChatResponse: SwiftProtobuf.Message, Swif
     if lhs.text != rhs.text {return false}
     if lhs.finishReason != rhs.finishReason {return false}
     if lhs._usage != rhs._usage {return false}
+    if lhs.parts != rhs.parts {return false}
+    if lhs._stopSequence != rhs._stopSequence {return false}
+    if lhs.additionalChoices != rhs.additionalChoices {return false}
+    if lhs.droppedFields != rhs.droppedFields {return false}
+    if lhs.extensions != rhs.extensions {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_Choice: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Choice"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}parts\0\u{3}finish_reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.parts) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.finishReason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.parts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.parts, fieldNumber: 1)
+    }
+    if !self.finishReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.finishReason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_Choice, rhs: Chimera_Proxy_V1_Choice) -> Bool {
+    if lhs.parts != rhs.parts {return false}
+    if lhs.finishReason != rhs.finishReason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -515,7 +2611,7 @@ nonisolated extension Chimera_Proxy_V1_ChatResponse: SwiftProtobuf.Message, Swif
 
 nonisolated extension Chimera_Proxy_V1_Usage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Usage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}input_tokens\0\u{3}output_tokens\0\u{3}total_tokens\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}input_tokens\0\u{3}output_tokens\0\u{3}total_tokens\0\u{3}cached_input_tokens\0\u{3}cache_write_tokens\0\u{3}reasoning_tokens\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -526,12 +2622,19 @@ nonisolated extension Chimera_Proxy_V1_Usage: SwiftProtobuf.Message, SwiftProtob
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.inputTokens) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.outputTokens) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.totalTokens) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self._cachedInputTokens) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self._cacheWriteTokens) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self._reasoningTokens) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if self.inputTokens != 0 {
       try visitor.visitSingularInt64Field(value: self.inputTokens, fieldNumber: 1)
     }
@@ -541,6 +2644,15 @@ nonisolated extension Chimera_Proxy_V1_Usage: SwiftProtobuf.Message, SwiftProtob
     if self.totalTokens != 0 {
       try visitor.visitSingularInt64Field(value: self.totalTokens, fieldNumber: 3)
     }
+    try { if let v = self._cachedInputTokens {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._cacheWriteTokens {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 5)
+    } }()
+    try { if let v = self._reasoningTokens {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 6)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -548,6 +2660,9 @@ nonisolated extension Chimera_Proxy_V1_Usage: SwiftProtobuf.Message, SwiftProtob
     if lhs.inputTokens != rhs.inputTokens {return false}
     if lhs.outputTokens != rhs.outputTokens {return false}
     if lhs.totalTokens != rhs.totalTokens {return false}
+    if lhs._cachedInputTokens != rhs._cachedInputTokens {return false}
+    if lhs._cacheWriteTokens != rhs._cacheWriteTokens {return false}
+    if lhs._reasoningTokens != rhs._reasoningTokens {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -555,7 +2670,7 @@ nonisolated extension Chimera_Proxy_V1_Usage: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Chimera_Proxy_V1_StreamFrame: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StreamFrame"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}delta\0\u{1}usage\0\u{3}finish_reason\0\u{1}error\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}delta\0\u{1}usage\0\u{3}finish_reason\0\u{1}error\0\u{1}start\0\u{1}reasoning\0\u{3}reasoning_signature\0\u{3}redacted_reasoning\0\u{3}tool_call_start\0\u{3}tool_call_arguments\0\u{3}tool_call_end\0\u{3}stop_sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -605,6 +2720,83 @@ nonisolated extension Chimera_Proxy_V1_StreamFrame: SwiftProtobuf.Message, Swift
           self.event = .error(v)
         }
       }()
+      case 5: try {
+        var v: Chimera_Proxy_V1_StreamStart?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .start(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .start(v)
+        }
+      }()
+      case 6: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.event != nil {try decoder.handleConflictingOneOf()}
+          self.event = .reasoning(v)
+        }
+      }()
+      case 7: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.event != nil {try decoder.handleConflictingOneOf()}
+          self.event = .reasoningSignature(v)
+        }
+      }()
+      case 8: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.event != nil {try decoder.handleConflictingOneOf()}
+          self.event = .redactedReasoning(v)
+        }
+      }()
+      case 9: try {
+        var v: Chimera_Proxy_V1_ToolCallStart?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .toolCallStart(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .toolCallStart(v)
+        }
+      }()
+      case 10: try {
+        var v: Chimera_Proxy_V1_ToolCallArguments?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .toolCallArguments(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .toolCallArguments(v)
+        }
+      }()
+      case 11: try {
+        var v: Chimera_Proxy_V1_ToolCallEnd?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .toolCallEnd(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .toolCallEnd(v)
+        }
+      }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self._stopSequence) }()
       default: break
       }
     }
@@ -632,13 +2824,194 @@ nonisolated extension Chimera_Proxy_V1_StreamFrame: SwiftProtobuf.Message, Swift
       guard case .error(let v)? = self.event else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     }()
+    case .start?: try {
+      guard case .start(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case .reasoning?: try {
+      guard case .reasoning(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 6)
+    }()
+    case .reasoningSignature?: try {
+      guard case .reasoningSignature(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 7)
+    }()
+    case .redactedReasoning?: try {
+      guard case .redactedReasoning(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 8)
+    }()
+    case .toolCallStart?: try {
+      guard case .toolCallStart(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .toolCallArguments?: try {
+      guard case .toolCallArguments(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    }()
+    case .toolCallEnd?: try {
+      guard case .toolCallEnd(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+    }()
     case nil: break
     }
+    try { if let v = self._stopSequence {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 12)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Chimera_Proxy_V1_StreamFrame, rhs: Chimera_Proxy_V1_StreamFrame) -> Bool {
     if lhs.event != rhs.event {return false}
+    if lhs._stopSequence != rhs._stopSequence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_StreamStart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StreamStart"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}model\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.model) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.model.isEmpty {
+      try visitor.visitSingularStringField(value: self.model, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_StreamStart, rhs: Chimera_Proxy_V1_StreamStart) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.model != rhs.model {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_ToolCallStart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ToolCallStart"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}id\0\u{1}name\0\u{1}signature\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.index) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self._signature) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.index != 0 {
+      try visitor.visitSingularInt64Field(value: self.index, fieldNumber: 1)
+    }
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    try { if let v = self._signature {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ToolCallStart, rhs: Chimera_Proxy_V1_ToolCallStart) -> Bool {
+    if lhs.index != rhs.index {return false}
+    if lhs.id != rhs.id {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs._signature != rhs._signature {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_ToolCallArguments: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ToolCallArguments"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}fragment\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.index) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.fragment) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.index != 0 {
+      try visitor.visitSingularInt64Field(value: self.index, fieldNumber: 1)
+    }
+    if !self.fragment.isEmpty {
+      try visitor.visitSingularStringField(value: self.fragment, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ToolCallArguments, rhs: Chimera_Proxy_V1_ToolCallArguments) -> Bool {
+    if lhs.index != rhs.index {return false}
+    if lhs.fragment != rhs.fragment {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_ToolCallEnd: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ToolCallEnd"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.index) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.index != 0 {
+      try visitor.visitSingularInt64Field(value: self.index, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_ToolCallEnd, rhs: Chimera_Proxy_V1_ToolCallEnd) -> Bool {
+    if lhs.index != rhs.index {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -735,7 +3108,7 @@ nonisolated extension Chimera_Proxy_V1_CapabilitiesRequest: SwiftProtobuf.Messag
 
 nonisolated extension Chimera_Proxy_V1_Capabilities: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Capabilities"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{1}encodings\0\u{1}providers\0\u{1}models\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{1}encodings\0\u{1}providers\0\u{1}models\0\u{1}features\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -747,6 +3120,7 @@ nonisolated extension Chimera_Proxy_V1_Capabilities: SwiftProtobuf.Message, Swif
       case 2: try { try decoder.decodeRepeatedStringField(value: &self.encodings) }()
       case 3: try { try decoder.decodeRepeatedStringField(value: &self.providers) }()
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.models) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
       default: break
       }
     }
@@ -765,6 +3139,9 @@ nonisolated extension Chimera_Proxy_V1_Capabilities: SwiftProtobuf.Message, Swif
     if !self.models.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.models, fieldNumber: 4)
     }
+    if !self.features.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -773,6 +3150,7 @@ nonisolated extension Chimera_Proxy_V1_Capabilities: SwiftProtobuf.Message, Swif
     if lhs.encodings != rhs.encodings {return false}
     if lhs.providers != rhs.providers {return false}
     if lhs.models != rhs.models {return false}
+    if lhs.features != rhs.features {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
