@@ -148,7 +148,9 @@ enum AnthropicMessagesRequestEncoder {
         // A turn whose only parts were left out (unsigned reasoning) is left out with them:
         // Anthropic refuses empty turns, and it merges the neighbours that then meet.
         let messages = turns.filter { !$0.blocks.isEmpty }.map(\.json)
-        return (systemBlocks.isEmpty ? nil : content(systemBlocks), messages)
+        // Written out: a bare `nil` beside a JSONValue would be JSON's null.
+        let system: JSONValue? = systemBlocks.isEmpty ? .none : content(systemBlocks)
+        return (system, messages)
     }
 
     /// One turn being built.
