@@ -114,15 +114,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ChimeraRelay",
+            dependencies: [
+                "Chimera",
+                "ChimeraAudit",
+                "ChimeraTransport",
+                "ChimeraWire",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ChimeraProxyServer",
             dependencies: [
                 "Chimera",
                 "ChimeraAudit",
-                "ChimeraSimulator",
+                "ChimeraRelay",
                 "ChimeraServerSupport",
+                "ChimeraTransport",
+                "ChimeraWire",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -157,6 +175,9 @@ let package = Package(
         .target(
             name: "ChimeraTestSupport",
             dependencies: [
+                "ChimeraProxyServer",
+                "ChimeraRelay",
+                "ChimeraServerSupport",
                 "ChimeraCore",
                 "ChimeraSimulator",
                 .product(name: "Logging", package: "swift-log"),

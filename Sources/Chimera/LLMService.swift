@@ -131,6 +131,11 @@ public final class LLMService: Sendable {
         try await provider(request.provider).stream(request, context: context)
     }
 
+    /// Counts the input tokens of `request` (see ``LLMProvider/countTokens(_:context:)``).
+    public func countTokens(_ request: ChatRequest, context: CallContext = .none) async throws(ChimeraError) -> TokenCount {
+        try await provider(request.provider).countTokens(request, context: context)
+    }
+
     /// Lists the models of one provider.
     public func listModels(_ id: ProviderID, context: CallContext = .none) async throws(ChimeraError) -> [ModelInfo] {
         try await provider(id).listModels(context: context)

@@ -1,5 +1,7 @@
 import Chimera
 import ChimeraAudit
+import ChimeraRelay
+import ChimeraServerSupport
 import ChimeraTransport
 import ChimeraWire
 import Foundation
@@ -7,15 +9,16 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import NIOFoundationCompat
 
-/// `chimera proxy`: an LLM proxy compatible with AIClient-2-API's data plane.
+/// `chimera proxy`: an LLM proxy compatible with AIClient-2-API's data plane, plus Chimera's
+/// binary protocol on the same port.
 ///
-/// It decodes an inbound request with the wire codec of the caller's protocol (OpenAI Chat,
-/// Anthropic Messages or Gemini), picks the upstream provider (path prefix, else the
-/// `Model-Provider` header, else the default), sends the domain request through an
-/// ``LLMService`` in direct mode, and encodes the answer — unary, streamed chunk by chunk, or an
-/// error — in the caller's protocol. So any protocol reaches any provider.
+/// Every route of every protocol binding (OpenAI Chat, Anthropic Messages, Gemini — under `/v1`
+/// and `/v1beta` — and Connect) is served at the root and under a `/<provider-id>/` prefix. The
+/// upstream is chosen by the prefix, else the `Model-Provider` header, else the default provider,
+/// else the provider whose protocol the caller speaks; the ``Relay`` does the rest, passing a
+/// same-family request through as sent. Request ids, the audit log, the access log and the key
+/// are middleware.
 public struct ProxyServer: Sendable {
     /// Settings of the server itself (upstreams come from the ``LLMService``).
     public struct Options: Sendable {
@@ -36,149 +39,116 @@ public struct ProxyServer: Sendable {
         }
     }
 
-    let service: LLMService
+    let relay: Relay
     let options: Options
     let health: UpstreamHealth
-    let logger: Logger
-    let authenticator: ProxyAuthenticator
-    /// Where each request is recorded, if anywhere (`CHIMERA_AUDIT_LOG`).
     var audit: AuditLog?
 
-    init(service: LLMService, options: Options, health: UpstreamHealth, logger: Logger) {
-        self.service = service
+    init(relay: Relay, options: Options, health: UpstreamHealth) {
+        self.relay = relay
         self.options = options
         self.health = health
-        self.logger = logger
-        self.authenticator = ProxyAuthenticator(key: options.apiKey)
     }
 
-    /// The id `/health` reports as the default provider, as AIClient-2-API does.
-    private var defaultProviderID: String {
-        guard let provider = options.defaultProvider else { return "by-protocol" }
-        return ProxyProviderIDs.all.first { $0.provider == provider }?.id ?? provider.rawValue
-    }
+    /// The JSON families' bindings, as callers speak them.
+    static let bindings: [any ProtocolBinding] = ProtocolFamily.allCases.map(ProtocolBindings.binding(for:))
 
     /// The router with every route of the data plane.
     func makeRouter() -> Router<ProxyRequestContext> {
         let router = Router(context: ProxyRequestContext.self)
-        if let audit = auditMiddleware() { router.add(middleware: audit) }
-        router.get("health") { _, _ in
-            jsonResponse(.ok, [
-                "status": "healthy",
-                "timestamp": ISO8601DateFormatter().string(from: Date()),
-                "provider": defaultProviderID,
-                "protocols": ["json", "protobuf"],
-            ])
-        }
+        router.add(middleware: RequestIDMiddleware())
+        if let audit { router.add(middleware: AuditMiddleware(log: audit, inboundProtocol: Self.inboundProtocol)) }
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ProxyNotFoundMiddleware())
+        router.get("health") { _, _ in healthReport() }
         router.get("provider_health") { request, _ in
             let threshold = request.uri.queryParameters.get("unhealthRatioThreshold").flatMap(Double.init) ?? 0.0001
             return jsonResponse(.ok, health.report(provider: request.uri.queryParameters.get("provider"), threshold: threshold))
         }
-        router.on("**", method: .post) { request, context in await handle(request, context: context) }
-        router.on("**", method: .get) { request, context in await handle(request, context: context) }
+        for prefixed in [false, true] {
+            let root = prefixed ? router.group("{prefix}") : router.group()
+            addBindingRoutes(to: root)
+            addConnectRoutes(to: root)
+        }
         return router
     }
 
-    /// Answers one data-plane request; every failure becomes a response, never a thrown error.
-    private func handle(_ request: Request, context: ProxyRequestContext) async -> Response {
-        let started = ContinuousClock.now
-        let path = request.uri.path
-        if let call = Self.connectCall(path: path) {
-            return await handleConnect(request, procedure: call.procedure, prefix: call.prefix, started: started)
+    /// `GET /health`: always 200 while the process runs, as AIClient-2-API answers it.
+    private func healthReport() -> Response {
+        let provider = options.defaultProvider.map { provider in ProxyProviderIDs.all.first { $0.provider == provider }?.id ?? provider.rawValue }
+        return jsonResponse(.ok, [
+            "status": "healthy",
+            "timestamp": ISO8601DateFormatter().string(from: Date()),
+            "provider": provider ?? "by-protocol",
+            "protocols": ["json", "protobuf"],
+        ])
+    }
+
+    /// Each binding's routes, behind the key, with its refusals in its own shape. Routes several
+    /// bindings share (`GET /v1/models`) go to the binding whose selecting header is present.
+    private func addBindingRoutes(to root: RouterGroup<ProxyRequestContext>) {
+        var shared: [String: [(ServerRoute, any ProtocolBinding)]] = [:]
+        var order: [String] = []
+        for binding in Self.bindings {
+            for route in binding.serverRoutes {
+                let key = "\(route.method.rawValue) \(route.path)"
+                if shared[key] == nil { order.append(key) }
+                shared[key, default: []].append((route, binding))
+            }
         }
-        guard let endpoint = ProxyEndpoint(method: request.method.rawValue, path: path) else {
-            let error = ChimeraError(kind: .invalidRequest, message: "no route for \(request.method.rawValue) \(path.prefix(200))", status: 404,
-                                     hint: "the proxy serves POST /v1/chat/completions, POST /v1/messages, POST /v1beta/models/{model}:generateContent and :streamGenerateContent, GET /v1/models, GET /v1beta/models, GET /health and GET /provider_health, each optionally under /<provider-id>/")
-            return log(errorResponse(error, family: ProxyEndpoint.family(guessedFrom: path)), request: request, provider: nil, started: started)
+        for key in order {
+            let candidates = shared[key]!
+            let (route, fallback) = candidates.first { $0.0.selectingHeader == nil } ?? candidates[0]
+            let group = root.group().add(middleware: ProxyKeyMiddleware<ProxyRequestContext>(key: options.apiKey, caller: fallback))
+            let handler: @Sendable (Request, ProxyRequestContext) async throws -> Response = { request, context in
+                let (chosenRoute, binding) = candidates.first { candidate in
+                    candidate.0.selectingHeader.map { request.headers[HTTPField.Name($0)!] != nil } ?? false
+                } ?? (route, fallback)
+                return await handle(request, context: context, route: chosenRoute, binding: binding)
+            }
+            switch route.method {
+            case .get: group.get(RouterPath(route.path), use: handler)
+            case .post: group.post(RouterPath(route.path), use: handler)
+            }
         }
-        let family = endpoint.family
-        guard authenticator.allows(request) else {
-            return log(errorResponse(ProxyAuthenticator.unauthorized, family: family), request: request, provider: nil, started: started)
-        }
+    }
+
+    /// Answers one request of a binding's route; every failure becomes an answer in its shape.
+    private func handle(_ request: Request, context: ProxyRequestContext, route: ServerRoute, binding: any ProtocolBinding) async -> Response {
         let provider: ProviderID
-        do {
-            provider = try selectProvider(endpoint: endpoint, request: request)
+        do throws(ChimeraError) {
+            provider = try selectProvider(prefix: context.parameters.get("prefix"), request: request, family: binding.family)
         } catch {
-            return log(errorResponse(error, family: family), request: request, provider: nil, started: started)
+            return Relay.errorResponse(error, caller: binding, streaming: false)
         }
-        switch endpoint.route {
-        case .models(let family):
-            let listFamily = family == .openAIChat && request.headers[HTTPField.Name("anthropic-version")!] != nil ? .anthropicMessages : family
-            do {
-                let models = try await service.listModels(provider)
-                return log(bodyResponse(.ok, LegacyCodecs.codec(for: listFamily).encodeModelList(models)), request: request, provider: provider, started: started)
-            } catch {
-                return log(errorResponse(ChimeraError(error), family: listFamily), request: request, provider: provider, started: started)
-            }
-        case .chat(let family, let model, let stream):
-            let codec = LegacyCodecs.codec(for: family)
-            let chatRequest: ChatRequest
-            do {
-                let body = try await readBody(request)
-                chatRequest = try codec.decodeRequest(body, provider: provider, model: model, stream: stream)
-                try chatRequest.validate()
-            } catch {
-                return log(errorResponse(ChimeraError(error), family: family), request: request, provider: provider, started: started)
-            }
-            AuditNotes.current?.note(chatRequest)
-            if chatRequest.stream {
-                return await streamResponse(chatRequest, codec: codec, request: request, started: started)
-            }
-            do {
-                let response = try await service.complete(chatRequest)
-                AuditNotes.current?.note(response)
-                return log(bodyResponse(.ok, codec.encodeResponse(response)), request: request, provider: provider, started: started)
-            } catch {
-                return log(errorResponse(ChimeraError(error), family: family), request: request, provider: provider, started: started)
-            }
+        AuditNotes.current?.note(provider: provider)
+        let callContext = CallContext(requestID: context.requestID, traceparent: request.headers[HTTPField.Name("traceparent")!])
+        if route.action == .models {
+            return await relay.models(of: provider, caller: binding, context: callContext)
         }
+        let body: [UInt8]
+        do throws(ChimeraError) {
+            body = try await readBody(request)
+        } catch {
+            return Relay.errorResponse(error, caller: binding, streaming: false)
+        }
+        let model = context.parameters.get("model").map { $0.removingPercentEncoding ?? $0 }
+        let stream: Bool? = switch route.action {
+        case .unaryChat: false
+        case .streamingChat: true
+        default: nil
+        }
+        let inbound = InboundChat(provider: provider, body: body, model: model, stream: stream, headers: Self.lowercased(request.headers))
+        if route.action == .countTokens {
+            return await relay.countTokens(inbound, caller: binding, context: callContext)
+        }
+        return await relay.chat(inbound, caller: binding, context: callContext)
     }
 
-    /// Opens the upstream stream first, so failures before the first event get a real status;
-    /// after that, events are re-encoded and written one by one as they arrive.
-    private func streamResponse(_ chatRequest: ChatRequest, codec: any LegacyCodec, request: Request, started: ContinuousClock.Instant) async -> Response {
-        let stream: ChatStream
-        do {
-            stream = try await service.stream(chatRequest)
-        } catch {
-            return log(errorResponse(ChimeraError(error), family: codec.family), request: request, provider: chatRequest.provider, started: started)
-        }
-        let logger = self.logger
-        let method = request.method.rawValue
-        let path = request.uri.path
-        var headers = HTTPFields()
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        let body = ResponseBody { writer in
-            var encoder = codec.makeStreamEncoder(id: "chimera-\(UUID().uuidString.lowercased())", model: chatRequest.model)
-            var outcome = "complete"
-            do {
-                try await writer.write(ByteBuffer(string: encoder.start().map(\.serialized).joined()))
-                for try await event in stream {
-                    AuditNotes.current?.note(event)
-                    try await writer.write(ByteBuffer(string: encoder.encode(event).map(\.serialized).joined()))
-                }
-                try await writer.write(ByteBuffer(string: encoder.finish().map(\.serialized).joined()))
-            } catch let error as ChimeraError where error.kind != .cancelled {
-                // The status line is long gone: the failure travels in-band and the stream ends cleanly.
-                outcome = "failed: \(error.kind)"
-                AuditNotes.current?.note(error)
-                try await writer.write(ByteBuffer(string: encoder.encodeError(error).serialized))
-            } catch {
-                outcome = "client went away"
-                throw error
-            }
-            try await writer.finish(nil)
-            logger.info("request", metadata: [
-                "method": "\(method)", "path": "\(path)", "provider": "\(chatRequest.provider)", "status": "200",
-                "stream": "\(outcome)", "latency_ms": "\((ContinuousClock.now - started).milliseconds)",
-            ])
-        }
-        return Response(status: .ok, headers: headers, body: body)
-    }
-
-    private func selectProvider(endpoint: ProxyEndpoint, request: Request) throws(ChimeraError) -> ProviderID {
-        if let prefix = endpoint.prefix {
+    /// The provider of a request: the path prefix, else the `Model-Provider` header, else the
+    /// default provider, else the one whose protocol the caller speaks (OpenAI for Connect).
+    func selectProvider(prefix: String?, request: Request, family: ProtocolFamily?) throws(ChimeraError) -> ProviderID {
+        if let prefix {
             guard let provider = ProxyProviderIDs.provider(for: prefix) else { throw ProxyProviderIDs.unknown(prefix, from: "the path prefix") }
             return provider
         }
@@ -187,78 +157,54 @@ public struct ProxyServer: Sendable {
             return provider
         }
         if let provider = options.defaultProvider { return provider }
-        switch endpoint.family {
-        case .openAIChat: return .openai
+        switch family {
         case .anthropicMessages: return .anthropic
         case .geminiGenerateContent: return .gemini
+        case .openAIChat, nil: return .openai
         }
     }
 
-    func readBody(_ request: Request) async throws -> Data {
+    /// The whole body, bounded by ``Options/maxBodyBytes``.
+    ///
+    /// - Throws: ``ChimeraError`` with status 413 when the body is larger.
+    func readBody(_ request: Request) async throws(ChimeraError) -> [UInt8] {
         do {
-            return Data(buffer: try await request.body.collect(upTo: options.maxBodyBytes))
+            return Array(try await request.body.collect(upTo: options.maxBodyBytes).readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw ChimeraError(kind: .invalidRequest, message: "the request body is larger than \(options.maxBodyBytes) bytes", status: 413)
+        } catch {
+            throw ChimeraError(kind: .invalidRequest, message: "the request body could not be read: \(error)", status: 400)
         }
     }
 
-    private func errorResponse(_ error: ChimeraError, family: ProtocolFamily?) -> Response {
-        AuditNotes.current?.note(error)
-        let status = error.httpStatus
-        var response: Response
-        if let family {
-            response = bodyResponse(HTTPResponse.Status(code: status), LegacyCodecs.codec(for: family).encodeError(error))
-        } else {
-            // AIClient-2-API's generic shape, for paths that imply no protocol.
-            response = jsonResponse(HTTPResponse.Status(code: status), ["error": ["message": error.description, "code": status]])
-        }
-        if let retryAfter = error.retryAfter {
-            response.headers[.retryAfter] = String(Int(retryAfter.seconds.rounded(.up)))
-        }
-        return response
+    /// The headers, names lowercased, for the relay to pick the forwarded ones from.
+    static func lowercased(_ headers: HTTPFields) -> [(name: String, value: String)] {
+        headers.map { ($0.name.canonicalName, $0.value) }
     }
 
-    func log(_ response: Response, request: Request, provider: ProviderID?, started: ContinuousClock.Instant) -> Response {
-        if let provider { AuditNotes.current?.note(provider: provider) }
-        logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
-            "provider": "\(provider?.rawValue ?? "-")", "status": "\(response.status.code)",
-            "latency_ms": "\((ContinuousClock.now - started).milliseconds)",
-        ])
-        return response
+    /// The protocol a request speaks, as the audit log names it.
+    @Sendable static func inboundProtocol(_ request: Request) -> String {
+        let path = request.uri.path
+        if path.contains("/\(ProxyProcedure.serviceName)/") { return "connect_protobuf" }
+        switch ProtocolFamily.implied(byPath: path) {
+        case .openAIChat: return "openai_chat"
+        case .anthropicMessages: return "anthropic_messages"
+        case .geminiGenerateContent: return "gemini"
+        case nil: return "http"
+        }
     }
 }
 
 /// A JSON body response.
-func bodyResponse(_ status: HTTPResponse.Status, _ body: Data) -> Response {
-    var headers = HTTPFields()
-    headers[.contentType] = "application/json"
-    return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+func bodyResponse(_ status: HTTPResponse.Status, _ body: [UInt8]) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
 }
 
 /// A response whose body is `object` serialized as JSON.
 func jsonResponse(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
     do {
-        return bodyResponse(status, try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+        return bodyResponse(status, Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])))
     } catch {
         preconditionFailure("the server's own reports are plain JSON objects: \(error)")
     }
-}
-
-extension ChimeraError {
-    /// Any error as a ``ChimeraError``: itself, or an upstream failure describing it.
-    init(_ error: any Error) {
-        if let error = error as? ChimeraError {
-            self = error
-        } else if error is CancellationError {
-            self = .cancelled()
-        } else {
-            self = ChimeraError(kind: .upstream, message: Redaction.redact(String(describing: error).prefix(300).description))
-        }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

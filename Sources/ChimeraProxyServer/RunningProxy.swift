@@ -1,18 +1,15 @@
 import Chimera
 import ChimeraAudit
+import ChimeraRelay
 import ChimeraServerSupport
-import ChimeraSimulator
 import ChimeraTransport
 import Foundation
 import Logging
 
-/// A running `chimera proxy`: the server, the service that forwards its requests, and the
-/// built-in simulator when it serves simulated upstreams.
+/// A running `chimera proxy`: the server and the service that forwards its requests.
 public struct RunningProxy: Sendable {
     /// The HTTP server.
     public let server: RunningServer
-    /// The simulator behind the proxy, when started with `simulate`.
-    public let simulator: RunningSimulator?
     private let service: LLMService
     /// The audit log, when `CHIMERA_AUDIT_LOG` names one; closed after the server stopped.
     private let audit: AuditLog?
@@ -28,7 +25,7 @@ public struct RunningProxy: Sendable {
     ///   - options: The proxy's key, default provider and limits.
     ///   - host: The address to bind; without a key only a loopback address is accepted.
     ///   - port: The port; 0 picks a free one.
-    ///   - simulate: Serve every provider from the built-in simulator (no network needed).
+    ///   - observer: Told about every relayed request (the status page, tests).
     /// - Throws: ``ChimeraError`` of kind `configuration` for a non-loopback bind without a key;
     ///   the server's error if it cannot listen.
     public static func start(
@@ -36,7 +33,7 @@ public struct RunningProxy: Sendable {
         options: ProxyServer.Options = .init(),
         host: String = "127.0.0.1",
         port: Int = 8080,
-        simulate: Bool = false,
+        observer: RelayObserver? = nil,
         logger: Logger = Logger(label: "chimera.proxy", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningProxy {
         if options.apiKey == nil && !LoopbackAddress.contains(host) {
@@ -47,15 +44,6 @@ public struct RunningProxy: Sendable {
         }
         var upstream = configuration
         upstream.connectionMode = .direct
-        var simulator: RunningSimulator?
-        if simulate {
-            let running = try await ProviderSimulator.start(host: "127.0.0.1", port: 0)
-            for id in ProviderID.allCases {
-                upstream.providers[id]?.baseURL = running.baseURL(for: id)
-                upstream.providers[id]?.apiKey = Secret("simulated-key")
-            }
-            simulator = running
-        }
         let configured = ProviderID.allCases.filter { id in
             let settings = upstream.provider(id)
             return settings.baseURL != nil && (settings.apiKey != nil || id == .cursor)
@@ -67,26 +55,24 @@ public struct RunningProxy: Sendable {
             egress: upstream.egress, allowedDestinations: EgressManifest(upstream, role: .proxyServer).enforcedDestinations
         )
         let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
-        var proxy = ProxyServer(service: service, options: options, health: health, logger: logger)
+        var proxy = ProxyServer(relay: Relay(service: service, observer: observer), options: options, health: health)
         do {
             proxy.audit = try upstream.audit.path.map { _ in try AuditLog(configuration: upstream.audit, logger: logger) }
             let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, logger: logger)
-            return RunningProxy(server: server, simulator: simulator, service: service, audit: proxy.audit)
+            return RunningProxy(server: server, service: service, audit: proxy.audit)
         } catch {
             await proxy.audit?.close()
             try await transport.shutdown()
-            if let simulator { try await simulator.shutdown() }
             throw error
         }
     }
 
     /// Stops accepting requests, lets those in flight finish, then closes the audit log and stops
-    /// the upstream client and the simulator.
+    /// the upstream clients.
     public func shutdown() async throws {
         try await server.shutdown()
         await audit?.close()
         try await service.transport.shutdown()
-        if let simulator { try await simulator.shutdown() }
     }
 
     /// Connections the proxy may hold to each upstream host. Every live stream holds one; the

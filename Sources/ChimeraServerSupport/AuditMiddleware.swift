@@ -33,8 +33,8 @@ public struct AuditMiddleware<Context: RequestContext>: RouterMiddleware {
         if let address = (context as? any RemoteAddressRequestContext)?.remoteAddress, let ip = address.ipAddress {
             record.client = address.port.map { OutboundAuthority.format(ip, $0) } ?? ip
         }
-        record.requestID = Self.requestID(request)
-        record.keyID = Self.presentedKey(request).map(AuditKeyID.fingerprint(of:))
+        record.requestID = (context as? any RequestIDRequestContext)?.requestID ?? InboundRequestID.resolve(offered: request.headers[.init("x-request-id")!])
+        record.keyID = PresentedCredential.all(in: request).first.map(AuditKeyID.fingerprint(of:))
         record.inboundProtocol = inboundProtocol(request)
         record.method = request.method.rawValue
         record.route = request.uri.path
@@ -81,27 +81,6 @@ public struct AuditMiddleware<Context: RequestContext>: RouterMiddleware {
             finish(status: status, bytesOut: counter.bytes, clientGone: false, contentType: contentType)
         }
         return response
-    }
-
-    /// The caller's `x-request-id` when it is a sane token, else a new id.
-    static func requestID(_ request: Request) -> String {
-        if let offered = request.headers[HTTPField.Name("x-request-id")!], (1...128).contains(offered.count),
-           offered.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }) {
-            return offered
-        }
-        return UUID().uuidString.lowercased()
-    }
-
-    /// The credential the caller presented, the ways the servers accept one.
-    static func presentedKey(_ request: Request) -> String? {
-        if let authorization = request.headers[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : authorization
-        }
-        for name in ["x-api-key", "x-goog-api-key"] {
-            if let value = request.headers[HTTPField.Name(name)!] { return value }
-        }
-        return request.uri.queryParameters.get("key")
     }
 
     static func isStream(_ contentType: String?) -> Bool {

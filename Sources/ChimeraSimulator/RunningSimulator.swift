@@ -31,6 +31,17 @@ public struct RunningSimulator: Sendable {
         }
     }
 
+    /// `configuration` with every provider's base URL pointed here and a simulated key, so
+    /// Chimera runs end to end offline (`chimera proxy --simulate`, `chimera demo`, tests).
+    public func configuring(_ configuration: ChimeraConfiguration) -> ChimeraConfiguration {
+        var configured = configuration
+        for id in ProviderID.allCases {
+            configured.providers[id]?.baseURL = baseURL(for: id)
+            configured.providers[id]?.apiKey = Secret("simulated-key")
+        }
+        return configured
+    }
+
     /// What the simulator has seen since it started or since ``resetStats()``.
     public var stats: SimulatorStats { state.snapshot }
 

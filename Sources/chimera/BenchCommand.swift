@@ -88,8 +88,7 @@ struct BenchCommand: AsyncParsableCommand {
     /// Direct mode, then proxy mode over JSON and protobuf, against one in-process simulator and proxy.
     private func measureInProcess(into report: inout BenchReport, terminal: Terminal) async throws {
         terminal.progress("starting the simulator and chimera proxy in this process")
-        let proxy = try await RunningProxy.start(configuration: ChimeraConfiguration(), port: 0, simulate: true, logger: quietLogger())
-        guard let simulator = proxy.simulator else { throw ExitCode.failure }
+        let (proxy, simulator) = try await startSimulatedProxy(logger: quietLogger())
         var direct = ChimeraConfiguration(connectionMode: .direct)
         direct.providers[.openai]?.baseURL = simulator.baseURL(for: .openai)
         direct.providers[.openai]?.apiKey = Secret("bench-key")
@@ -112,10 +111,12 @@ struct BenchCommand: AsyncParsableCommand {
         } catch {
             for target in targets { try await target.service.shutdown() }
             try await proxy.shutdown()
+            try await simulator.shutdown()
             throw error
         }
         for target in targets { try await target.service.shutdown() }
         try await proxy.shutdown()
+        try await simulator.shutdown()
     }
 
     /// Why `service`, configured with `PROXY_PROTOCOL=protobuf`, does not answer over protobuf;

@@ -19,8 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = verbose ? makeLogger(level: .debug, label: "chimera.demo") : quietLogger()
         let terminal = Terminal()
         terminal.progress("starting the provider simulator and chimera proxy on loopback")
-        let proxy = try await RunningProxy.start(configuration: ChimeraConfiguration(), port: 0, simulate: true, logger: logger)
-        guard let simulator = proxy.simulator else { throw ExitCode.failure }
+        let (proxy, simulator) = try await startSimulatedProxy(logger: logger)
         terminal.line("simulator: \(simulator.baseURL(for: .anthropic))   proxy: \(proxy.baseURL)")
 
         var proxyConfiguration = ChimeraConfiguration(connectionMode: .proxy, logLevel: .warning)
@@ -76,6 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
         terminal.line("route: \(answer.route.rawValue), protocol: \(answer.wireProtocol.rawValue)\n  \(answer.text)")
         try await fallbackService.shutdown()
         try await proxy.shutdown()
+        try await simulator.shutdown()
         terminal.line("\ndone: every provider answered through the proxy, the failure was explained, and fallback went direct.")
     }
 

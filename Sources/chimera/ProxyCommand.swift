@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chimera
 import ChimeraProxyServer
+import ChimeraSimulator
 import Foundation
 import ServiceLifecycle
 
@@ -43,9 +44,17 @@ struct ProxyCommand: AsyncParsableCommand {
             options.defaultProvider = provider
         }
         let proxy: RunningProxy
+        var simulator: RunningSimulator?
         do {
-            proxy = try await RunningProxy.start(configuration: configuration, options: options, host: host, port: port, simulate: simulate, logger: logger)
+            var upstreams = configuration
+            if simulate {
+                let started = try await ProviderSimulator.start()
+                upstreams = started.configuring(configuration)
+                simulator = started
+            }
+            proxy = try await RunningProxy.start(configuration: upstreams, options: options, host: host, port: port, logger: logger)
         } catch {
+            try await simulator?.shutdown()
             printToStandardError("error: \(ChimeraError(describing: error).description)")
             throw ExitCode.failure
         }
@@ -53,5 +62,6 @@ struct ProxyCommand: AsyncParsableCommand {
         print("use it with: API_CONNECTION_MODE=proxy PROXY_SERVER_URL=\(proxy.baseURL)\(options.apiKey == nil ? "" : " PROXY_API_KEY=<the key>")")
         await waitForTerminationSignal()
         try await proxy.shutdown()
+        try await simulator?.shutdown()
     }
 }

@@ -38,10 +38,10 @@ func proxyConfiguration(_ proxy: URL, interval: Duration = .milliseconds(200), r
 }
 
 /// Starts `chimera proxy` with simulated upstreams on `port` (0 for a free one).
-func startProxy(port: Int = 0) async throws -> RunningProxy {
+func startProxy(port: Int = 0) async throws -> SimulatedProxy {
     var configuration = ChimeraConfiguration()
     configuration.direct.maxRetries = 0
-    return try await RunningProxy.start(configuration: configuration, port: port, simulate: true)
+    return try await SimulatedProxy.start(configuration: configuration, port: port)
 }
 
 /// Runs `body` against the API server's router in-process (HummingbirdTesting), with its
@@ -111,7 +111,7 @@ func headers(bearer: String? = nil) -> HTTPFields {
 
 /// A `chimera proxy` with simulated upstreams that a test can stop and start again on the same port.
 final class RestartableProxy: Sendable {
-    private let current: Mutex<RunningProxy?>
+    private let current: Mutex<SimulatedProxy?>
     /// The port it listens on, across restarts.
     let port: Int
     /// Its root URL, across restarts.

@@ -16,7 +16,7 @@ struct AuditTrailTests {
     /// drains the server and then closes the log, so every record is written by then.
     private func withAuditedProxy(
         content: Bool = false, maxBytes: Int = 100 << 20,
-        _ body: (RunningProxy, String) async throws -> Void, verify: (String) throws -> Void
+        _ body: (SimulatedProxy, String) async throws -> Void, verify: (String) throws -> Void
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "chimera-proxy-audit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -26,7 +26,7 @@ struct AuditTrailTests {
             "CHIMERA_AUDIT_LOG": path, "CHIMERA_AUDIT_CONTENT": content ? "true" : "false", "CHIMERA_AUDIT_MAX_BYTES": String(maxBytes),
         ])
         configuration.direct.maxRetries = 0
-        let proxy = try await RunningProxy.start(configuration: configuration, options: ProxyServer.Options(apiKey: Secret(Self.clientKey)), port: 0, simulate: true)
+        let proxy = try await SimulatedProxy.start(configuration: configuration, options: ProxyServer.Options(apiKey: Secret(Self.clientKey)))
         do {
             try await body(proxy, path)
         } catch {

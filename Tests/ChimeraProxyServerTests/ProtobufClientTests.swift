@@ -14,7 +14,7 @@ func proxyModeConfiguration(_ proxy: URL, speaking preference: ProxyProtocolPref
 
 /// Runs `body` with a front for `proxy` that refuses the binary protocol with `refusal` (or not).
 func withFakeProxy<Result>(
-    in front: RunningProxy, refusal: Int?, _ body: (ProtobufClientFakeProxy) async throws -> Result
+    in front: SimulatedProxy, refusal: Int?, _ body: (ProtobufClientFakeProxy) async throws -> Result
 ) async throws -> Result {
     let fake = try await ProtobufClientFakeProxy.start(target: front.baseURL, refusal: refusal)
     do {
@@ -199,7 +199,7 @@ struct ProtobufClientTests {
 
     @Test func forcedProtobufReportsARefusalAndFallbackToDirectStillWorks() async throws {
         try await withProxy { proxy in
-            let simulator = try #require(proxy.simulator)
+            let simulator = proxy.simulator
             try await withFakeProxy(in: proxy, refusal: 415) { front in
                 try await withService(proxyModeConfiguration(front.baseURL, speaking: .protobuf)) { service in
                     let error = try #require(try await failure(of: sampleRequest(.openai), through: service))

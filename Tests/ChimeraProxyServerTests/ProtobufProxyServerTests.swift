@@ -138,7 +138,7 @@ extension ChatStreamEvent {
 
 /// One raw call of `chimera.proxy.v1.ProxyService`, with the call's own content type unless told otherwise.
 func connectCall(
-    _ transport: HTTPTransport, _ proxy: RunningProxy, _ procedure: ProxyProcedure, prefix: String? = nil,
+    _ transport: HTTPTransport, _ proxy: SimulatedProxy, _ procedure: ProxyProcedure, prefix: String? = nil,
     method: HTTPMethod = .POST, contentType: String? = nil, key: String? = nil, body: Data
 ) async throws -> (status: Int, contentType: String?, headers: HTTPHeaders, body: Data) {
     let path = (prefix.map { "/\($0)" } ?? "") + procedure.path

@@ -12,18 +12,13 @@ import Testing
 /// Runs `body` with a `chimera proxy` serving simulated upstreams on a free loopback port.
 func withProxy<Result>(
     apiKey: String? = nil,
-    _ body: (RunningProxy) async throws -> Result
+    _ body: (SimulatedProxy) async throws -> Result
 ) async throws -> Result {
     var configuration = ChimeraConfiguration()
     configuration.direct.maxRetries = 0
     // Short upstream limits, so a stalled upstream releases its request before the proxy shuts down.
     configuration.direct.timeouts = Timeouts(connect: .seconds(2), request: .seconds(3), streamIdle: .seconds(3))
-    let proxy = try await RunningProxy.start(
-        configuration: configuration,
-        options: ProxyServer.Options(apiKey: apiKey.map(Secret.init)),
-        port: 0,
-        simulate: true
-    )
+    let proxy = try await SimulatedProxy.start(configuration: configuration, options: ProxyServer.Options(apiKey: apiKey.map(Secret.init)))
     do {
         let result = try await body(proxy)
         try await proxy.shutdown()
@@ -36,6 +31,11 @@ func withProxy<Result>(
 
 /// A client of the proxy that speaks `family`'s protocol and selects `upstream` with the path
 /// prefix — e.g. an OpenAI SDK pointed at `/claude-custom/v1`.
+func proxyClient(_ proxy: SimulatedProxy, speaking family: ProviderID, upstream: ProviderID, transport: HTTPTransport, key: String? = nil) -> HTTPProvider {
+    proxyClient(proxy.proxy, speaking: family, upstream: upstream, transport: transport, key: key)
+}
+
+/// A client of `proxy` that speaks `family`'s protocol and selects `upstream` with the path prefix.
 func proxyClient(_ proxy: RunningProxy, speaking family: ProviderID, upstream: ProviderID, transport: HTTPTransport, key: String? = nil) -> HTTPProvider {
     let route = ProxyProviderIDs.all.first { $0.provider == upstream }!.id
     return HTTPProvider(

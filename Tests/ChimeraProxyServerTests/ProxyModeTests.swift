@@ -35,7 +35,7 @@ struct ProxyModeTests {
     @Test(arguments: ProviderID.allCases, [false, true])
     func proxyModeGivesTheSameAnswerAsDirectMode(provider: ProviderID, stream: Bool) async throws {
         try await withProxy { proxy in
-            let simulator = try #require(proxy.simulator)
+            let simulator = proxy.simulator
             var direct = ChimeraConfiguration()
             for id in ProviderID.allCases {
                 direct.providers[id]?.baseURL = simulator.baseURL(for: id)
@@ -54,7 +54,7 @@ struct ProxyModeTests {
 
     @Test func withFallbackOffNothingGoesDirect() async throws {
         try await withProxy { proxy in
-            let simulator = try #require(proxy.simulator)
+            let simulator = proxy.simulator
             // Direct settings that would work: proxy mode must still not use them.
             var configuration = proxyModeConfiguration(proxy.baseURL)
             for id in ProviderID.allCases {
@@ -106,7 +106,7 @@ struct ProxyModeTests {
                 let error = await #expect(throws: ChimeraError.self) { try await service.complete(request) }
                 #expect(error?.kind == .timeout)
                 #expect(error?.description.contains("PROXY_TIMEOUT_SECONDS") == true)
-                #expect(proxy.simulator!.stats.requests(forModel: request.model) == 2)
+                #expect(proxy.simulator.stats.requests(forModel: request.model) == 2)
             }
         }
     }
@@ -117,7 +117,7 @@ struct ProxyModeTests {
                 let request = sampleRequest(.gemini, model: "gemini-2.5-flash@status=503,fail=1,retry-after-ms=10")
                 let response = try await service.complete(request)
                 #expect(response.route == .proxy)
-                #expect(proxy.simulator!.stats.requests(forModel: request.model) == 2)
+                #expect(proxy.simulator.stats.requests(forModel: request.model) == 2)
             }
         }
     }
@@ -129,7 +129,7 @@ struct ProxyModeTests {
                 let started = ContinuousClock.now
                 _ = try await service.complete(request)
                 #expect(ContinuousClock.now - started >= .seconds(1))
-                #expect(proxy.simulator!.stats.requests(forModel: request.model) == 2)
+                #expect(proxy.simulator.stats.requests(forModel: request.model) == 2)
             }
         }
     }
@@ -142,7 +142,7 @@ struct ProxyModeTests {
                 let error = await #expect(throws: ChimeraError.self) { try await service.complete(sampleRequest(.openai)) }
                 #expect(error?.kind == .authentication)
                 #expect(error?.description.contains("PROXY_API_KEY") == true)
-                #expect(proxy.simulator!.stats.totalRequests == 0)
+                #expect(proxy.simulator.stats.totalRequests == 0)
             }
         }
     }
@@ -153,7 +153,7 @@ struct ProxyModeTests {
                 let request = sampleRequest(.deepseek, model: "deepseek-chat@reset-after=2", stream: true)
                 let stream = try await service.stream(request)
                 await #expect(throws: ChimeraError.self) { for try await _ in stream {} }
-                #expect(proxy.simulator!.stats.requests(forModel: request.model) == 1)
+                #expect(proxy.simulator.stats.requests(forModel: request.model) == 1)
             }
         }
     }

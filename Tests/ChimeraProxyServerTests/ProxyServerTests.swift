@@ -142,7 +142,7 @@ struct ProxyServerTests {
 
     @Test func refusesANonLoopbackBindWithoutAKey() async throws {
         let error = await #expect(throws: ChimeraError.self) {
-            _ = try await RunningProxy.start(configuration: ChimeraConfiguration(), host: "0.0.0.0", port: 0, simulate: true)
+            _ = try await SimulatedProxy.start(configuration: ChimeraConfiguration(), host: "0.0.0.0", port: 0)
         }
         #expect(error?.kind == .configuration)
         #expect(error?.description.contains("--api-key") == true)

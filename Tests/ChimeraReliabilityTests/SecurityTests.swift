@@ -112,7 +112,7 @@ struct SecurityTests {
     @Test(arguments: ProviderID.allCases)
     func aModelNameWithCRLFIsRefusedBeforeAnythingIsSent(provider: ProviderID) async throws {
         try await withSimulatedProxy { proxy in
-            let simulator = try #require(proxy.simulator)
+            let simulator = proxy.simulator
             try await withService(proxyMode(proxy.baseURL, timeouts: Timeouts(connect: .seconds(2), request: .seconds(5), streamIdle: .seconds(5)))) { service in
                 for stream in [false, true] {
                     let injected = request(provider, model: "m\r\nx-injected: yes", stream: stream)
@@ -150,7 +150,7 @@ struct SecurityTests {
                 throw error
             }
             try await serve.shutdown()
-            #expect(proxy.simulator!.stats.totalRequests == 0)
+            #expect(proxy.simulator.stats.totalRequests == 0)
         }
     }
 

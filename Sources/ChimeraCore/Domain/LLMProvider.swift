@@ -22,6 +22,24 @@ public protocol LLMProvider: Sendable {
 
     /// Lists the models the provider offers.
     func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo]
+
+    /// Counts the input tokens of `request`: the provider's own count where its API has one
+    /// (Anthropic, Gemini), else ``ChatRequest/estimatedInputTokens``.
+    func countTokens(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> TokenCount
+}
+
+/// A request's input tokens, and whether the provider counted them or Chimera estimated them.
+public struct TokenCount: Sendable, Hashable {
+    /// The tokens.
+    public var tokens: Int
+    /// Whether this is Chimera's estimate rather than the provider's own count.
+    public var isEstimate: Bool
+
+    /// Creates a count.
+    public init(tokens: Int, isEstimate: Bool) {
+        self.tokens = tokens
+        self.isEstimate = isEstimate
+    }
 }
 
 /// What one call carries besides its request: who asked, and how long it may take.
@@ -49,6 +67,11 @@ public struct CallContext: Sendable {
 }
 
 extension LLMProvider {
+    /// ``ChatRequest/estimatedInputTokens``, for providers whose API cannot count.
+    public func countTokens(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> TokenCount {
+        TokenCount(tokens: request.estimatedInputTokens, isEstimate: true)
+    }
+
     /// Sends a request without a call context and waits for the whole answer.
     public func complete(_ request: ChatRequest) async throws(ChimeraError) -> ChatResponse {
         try await complete(request, context: .none)
@@ -62,5 +85,32 @@ extension LLMProvider {
     /// Lists the provider's models without a call context.
     public func listModels() async throws(ChimeraError) -> [ModelInfo] {
         try await listModels(context: .none)
+    }
+}
+
+extension ChatRequest {
+    /// An estimate of the request's input tokens for providers that cannot count them: a token
+    /// per four characters of text (system, messages, tool results, reasoning), tool definitions
+    /// and schemas, rounded up, plus a few tokens per message for its framing — the rule of thumb
+    /// OpenAI's documentation gives for English text.
+    public var estimatedInputTokens: Int {
+        var characters = 0
+        var parts = 0
+        func count(_ part: ContentPart) {
+            parts += 1
+            switch part {
+            case .text(let text): characters += text.text.count
+            case .toolCall(let call): characters += call.name.count + call.arguments.count
+            case .toolResult(let result): result.content.forEach(count)
+            case .reasoning(let reasoning): characters += reasoning.text.count
+            case .opaque(let opaque): characters += opaque.json.serialized().count
+            case .image, .document: characters += 1024  // a typical image costs hundreds to a few thousand tokens
+            }
+        }
+        for message in messages { message.parts.forEach(count) }
+        for tool in tools {
+            characters += tool.name.count + (tool.description?.count ?? 0) + (tool.parameters?.serialized().count ?? 0)
+        }
+        return (characters + 3) / 4 + 4 * messages.count
     }
 }

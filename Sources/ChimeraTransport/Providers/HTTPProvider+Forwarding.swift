@@ -129,3 +129,27 @@ public enum ForwardedAnswer: Sendable {
     /// An answer that streams.
     case stream(ForwardedStream)
 }
+
+extension HTTPProvider {
+    /// The provider's own token count where its protocol has an endpoint for it (on a proxy
+    /// route too), else the estimate.
+    public func countTokens(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> TokenCount {
+        let endpoint = try usableEndpoint()
+        guard let url = endpoint.countTokensURL(model: request.model) else {
+            return TokenCount(tokens: request.estimatedInputTokens, isEstimate: true)
+        }
+        let httpRequest = HTTPClientRequest.make(
+            url: url, method: .POST, headers: endpoint.headers + context.upstreamHeaders, body: try binding.encodeTokenCountRequest(request)
+        )
+        let logger = context.logger(from: self.logger)
+        let binding = self.binding
+        return try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
+            let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
+            let bytes = Array(reply.buffer.readableBytesView)
+            guard (200..<300).contains(reply.status) else {
+                throw annotate(binding.decodeError(status: reply.status, headers: reply.headers, body: bytes, provider: id))
+            }
+            return TokenCount(tokens: try binding.decodeTokenCount(bytes, provider: id), isEstimate: false)
+        }
+    }
+}

@@ -23,7 +23,8 @@ public struct HTTPProvider: LLMProvider {
     }
 
     private let target: Target
-    let binding: any ProtocolBinding
+    /// The binding of the provider's protocol.
+    public let binding: any ProtocolBinding
     let transport: HTTPTransport
     let timeouts: Timeouts
     let route: Route

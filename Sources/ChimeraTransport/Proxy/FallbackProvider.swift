@@ -56,6 +56,14 @@ public struct FallbackProvider: LLMProvider {
         }
     }
 
+    public func countTokens(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> TokenCount {
+        try await fallingBack { () throws(ChimeraError) in
+            try await proxy.countTokens(request, context: context)
+        } direct: { () throws(ChimeraError) in
+            try await direct.countTokens(request, context: context)
+        }
+    }
+
     /// Runs `throughProxy`, and `direct` when the proxy failed in a way that falls back.
     private func fallingBack<Value: Sendable>(
         _ throughProxy: @escaping @Sendable () async throws(ChimeraError) -> Value,

@@ -61,6 +61,11 @@ public struct NegotiatingProxyProvider: LLMProvider {
         try await json.listModels(context: context)
     }
 
+    /// Counted over JSON: the binary protocol has no call for it.
+    public func countTokens(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> TokenCount {
+        try await json.countTokens(request, context: context)
+    }
+
     /// Runs `call` on the provider of the chosen protocol, and again on the JSON one when the
     /// proxy refused the binary protocol and the preference allows falling back.
     private func negotiated<Value>(_ call: (any LLMProvider) async throws(ChimeraError) -> Value) async throws(ChimeraError) -> Value {

@@ -11,7 +11,7 @@ import Foundation
 /// re-encoding in the same family loses nothing.
 ///
 /// Adding a family means one binding (and the simulator's dialect).
-public protocol ProtocolBinding: Sendable {
+public protocol ProtocolBinding: CallerBinding {
     /// The family spoken.
     var family: ProtocolFamily { get }
 

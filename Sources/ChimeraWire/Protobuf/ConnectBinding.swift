@@ -10,12 +10,16 @@ import Foundation
 public struct ConnectBinding: CallerBinding {
     /// Whether this is the streaming procedure.
     public let streaming: Bool
+    /// Whether the route chose the provider (a `/<provider-id>/` prefix), which then wins over the
+    /// message's `provider`.
+    public let routed: Bool
     /// The largest message accepted.
     public let maximumMessageSize: Int
 
     /// Creates the binding of one procedure.
-    public init(streaming: Bool, maximumMessageSize: Int = ConnectProtocol.defaultMaximumMessageSize) {
+    public init(streaming: Bool, routed: Bool, maximumMessageSize: Int = ConnectProtocol.defaultMaximumMessageSize) {
         self.streaming = streaming
+        self.routed = routed
         self.maximumMessageSize = maximumMessageSize
     }
 
@@ -25,8 +29,8 @@ public struct ConnectBinding: CallerBinding {
     /// `application/proto`.
     public var responseContentType: String { ConnectProtocol.unaryProtoContentType }
 
-    /// Reads the bare `ChatRequest` of `Complete`, or the one envelope of `Stream`. The route's
-    /// provider wins over the message's; the procedure, not the message, decides whether it streams.
+    /// Reads the bare `ChatRequest` of `Complete`, or the one envelope of `Stream`. A routed
+    /// `provider` wins over the message's; the procedure, not the message, decides whether it streams.
     public func decodeRequest(_ body: [UInt8], provider: ProviderID, model: String?, stream: Bool?) throws(ChimeraError) -> ChatRequest {
         var payload = Data(body)
         if streaming {
@@ -53,7 +57,7 @@ public struct ConnectBinding: CallerBinding {
             // The caller sent bytes that are not the message: its mistake, not an upstream's.
             throw ChimeraError.invalidRequest(error.message)
         }
-        message.provider = provider.rawValue
+        if routed { message.provider = provider.rawValue }
         message.stream = streaming
         return try ChatRequest(message)
     }

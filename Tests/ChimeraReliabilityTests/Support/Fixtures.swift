@@ -35,12 +35,12 @@ func withService<Result>(_ configuration: ChimeraConfiguration, logger: Logger =
 /// itself never retries upstream, so the simulator's counts are exactly what the client sent.
 func withSimulatedProxy<Result>(
     options: ProxyServer.Options = .init(), limits: ResponseLimits = .init(), logger: Logger = silentLogger,
-    _ body: (RunningProxy) async throws -> Result
+    _ body: (SimulatedProxy) async throws -> Result
 ) async throws -> Result {
     var configuration = ChimeraConfiguration(limits: limits)
     configuration.direct.maxRetries = 0
     configuration.direct.timeouts = Timeouts(connect: .seconds(2), request: .seconds(5), streamIdle: .seconds(5))
-    let proxy = try await RunningProxy.start(configuration: configuration, options: options, port: 0, simulate: true, logger: logger)
+    let proxy = try await SimulatedProxy.start(configuration: configuration, options: options, port: 0, logger: logger)
     do {
         let result = try await body(proxy)
         try await proxy.shutdown()

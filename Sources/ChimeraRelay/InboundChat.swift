@@ -1,0 +1,35 @@
+import ChimeraCore
+
+/// One chat request as a server received it, before the relay read it.
+public struct InboundChat: Sendable {
+    /// The provider the route or headers chose; ``retarget`` may change it once the body is read.
+    public var provider: ProviderID
+    /// The body as sent.
+    public var body: [UInt8]
+    /// The model from the URL (Gemini), if any.
+    public var model: String?
+    /// Whether the URL asked for a stream (Gemini, Connect), or `nil` to read it from the body.
+    public var stream: Bool?
+    /// Inbound headers, names lowercased; the binding's forwarded headers are taken from them.
+    public var headers: [(name: String, value: String)]
+    /// Reads the provider and model from the request itself (`chimera serve`'s
+    /// `"model": "<provider>/<model>"`); `nil` keeps ``provider``.
+    public var retarget: (@Sendable (ChatRequest) throws(ChimeraError) -> (provider: ProviderID, model: String))?
+
+    /// Creates an inbound chat request.
+    public init(
+        provider: ProviderID,
+        body: [UInt8],
+        model: String? = nil,
+        stream: Bool? = nil,
+        headers: [(name: String, value: String)] = [],
+        retarget: (@Sendable (ChatRequest) throws(ChimeraError) -> (provider: ProviderID, model: String))? = nil
+    ) {
+        self.provider = provider
+        self.body = body
+        self.model = model
+        self.stream = stream
+        self.headers = headers
+        self.retarget = retarget
+    }
+}
