@@ -244,6 +244,9 @@ let package = Package(
         .testTarget(
             name: "ChimeraReliabilityTests",
             dependencies: [
+                // Built for the descriptor-flood test, which runs `chimera proxy` under `ulimit -n 1024`.
+                "chimera",
+                "ChimeraServerSupport",
                 "ChimeraTestSupport",
                 "ChimeraProxyServer",
                 "ChimeraAPIServer",

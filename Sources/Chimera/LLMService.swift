@@ -51,6 +51,9 @@ public final class LLMService: Sendable {
         observer callerObserver: RequestObserver? = nil,
         logger: Logger = Logger(label: "chimera", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
+        // From here on every error, report and log line of the process masks these keys,
+        // whatever their shape (see Redaction.register).
+        Redaction.register(configuration.secrets)
         self.configuration = configuration
         let ownsClient = transport == nil
         let transport = transport ?? HTTPTransport(

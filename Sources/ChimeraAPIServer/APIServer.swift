@@ -81,6 +81,7 @@ public struct APIServer: Sendable {
         // Middleware applies to the routes added after it, so it goes first; the first added is outermost.
         router.add(middleware: RequestTrackingMiddleware(metrics: metrics))
         router.add(middleware: ErrorRenderingMiddleware())
+        addGuards(to: router)
         router.add(middleware: BearerTokenMiddleware(key: options.apiKey, openPaths: ["/health"]))
         router.get("health") { _, _ in try health() }
         router.get("health/proxy") { _, _ in try proxyHealth() }

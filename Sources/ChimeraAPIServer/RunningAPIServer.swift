@@ -34,6 +34,10 @@ public struct RunningAPIServer: Sendable {
         gracePeriod: Duration = .seconds(30),
         logger: Logger = Logger(label: "chimera.serve", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningAPIServer {
+        var options = options
+        // A blank key is no key: it must neither open a public bind nor accept an empty offer.
+        options.apiKey = Secret.nonBlank(options.apiKey?.value)
+        Redaction.register([options.apiKey].compactMap { $0 })
         if options.apiKey == nil && !LoopbackAddress.contains(host) {
             throw ChimeraError.configuration(
                 "refusing to listen on \(host) without an API key: anyone who can reach it could spend your provider keys",
@@ -43,7 +47,8 @@ public struct RunningAPIServer: Sendable {
         let api = APIServer(configuration: configuration, options: options, logger: logger)
         do {
             let server = try await RunningServer.start(
-                router: api.makeRouter(), host: host, port: port, services: api.services, gracePeriod: gracePeriod, logger: logger
+                router: api.makeRouter(), host: host, port: port, services: api.services, gracePeriod: gracePeriod,
+                limits: configuration.server, logger: logger
             )
             return RunningAPIServer(server: server, api: api)
         } catch {

@@ -57,6 +57,7 @@ public struct ProxyServer: Sendable {
     func makeRouter() -> Router<ProxyRequestContext> {
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: CrossSiteRequestGuard(keyConfigured: options.apiKey != nil, render: CrossSiteRequestGuard<ProxyRequestContext>.jsonResponse))
         if let audit { router.add(middleware: AuditMiddleware(log: audit, inboundProtocol: Self.inboundProtocol)) }
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ProxyNotFoundMiddleware())

@@ -36,6 +36,10 @@ public struct RunningProxy: Sendable {
         observer: RelayObserver? = nil,
         logger: Logger = Logger(label: "chimera.proxy", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningProxy {
+        var options = options
+        // A blank key is no key: it must neither open a public bind nor accept an empty offer.
+        options.apiKey = Secret.nonBlank(options.apiKey?.value)
+        Redaction.register([options.apiKey].compactMap { $0 })
         if options.apiKey == nil && !LoopbackAddress.contains(host) {
             throw ChimeraError.configuration(
                 "refusing to listen on \(host) without an API key: anyone who can reach it could spend your provider keys",
@@ -58,7 +62,7 @@ public struct RunningProxy: Sendable {
         var proxy = ProxyServer(relay: Relay(service: service, observer: observer), options: options, health: health)
         do {
             proxy.audit = try upstream.audit.path.map { _ in try AuditLog(configuration: upstream.audit, logger: logger) }
-            let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, logger: logger)
+            let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, limits: configuration.server, logger: logger)
             return RunningProxy(server: server, service: service, audit: proxy.audit)
         } catch {
             await proxy.audit?.close()

@@ -1,23 +1,28 @@
+public import ChimeraCore
 public import Foundation
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import ServiceLifecycle
 
 /// A Hummingbird 2 server running in the background, listening on a known port.
 ///
-/// ``start(responder:host:port:services:gracePeriod:logger:)`` returns once the server accepts
+/// ``start(responder:host:port:services:gracePeriod:limits:healthPaths:logger:)`` returns once the server accepts
 /// connections, so a test or a command can use ``port`` and ``baseURL`` straight away (port 0
 /// picks a free port). The server runs in its own ServiceLifecycle `ServiceGroup` together with
 /// any extra services; ``shutdown()`` shuts that group down gracefully: the server stops
 /// accepting connections, lets requests in flight finish (cancelling those still running after
 /// the grace period) and then returns.
 ///
-/// Two behaviours differ from a plain Hummingbird `Application`:
+/// Three behaviours differ from a plain Hummingbird `Application`:
 /// - accepted and open TCP connections are counted (``connections``), so tests can check that a
 ///   client reuses its pooled connections;
 /// - a connection whose client closes its sending side is closed at once (see
 ///   `HalfClosedConnectionCloser`), so a handler that waits learns that its client went away:
-///   the request context's channel `closeFuture` completes and writes fail.
+///   the request context's channel `closeFuture` completes and writes fail;
+/// - every connection lives within ``ServerLimits``: time limits on reading a head, a body,
+///   waiting between requests and on a client that stopped reading, and a cap on open
+///   connections that keeps the health paths answering (`ConnectionGuard`, `ConnectionRegistry`).
 ///
 /// ```swift
 /// let router = Router()
@@ -58,6 +63,8 @@ public struct RunningServer: Sendable {
     ///   - port: The port to bind; 0 picks a free one.
     ///   - services: Background services to run alongside the server and stop with it.
     ///   - gracePeriod: How long requests in flight may run on after a shutdown starts.
+    ///   - limits: The time limits and the connection cap of client connections.
+    ///   - healthPaths: The paths a connection admitted over the cap still answers.
     ///   - logger: Where the server logs; silent by default, as a library should be.
     /// - Returns: The running server.
     /// - Throws: The error that kept the server from listening, such as an address in use.
@@ -67,13 +74,23 @@ public struct RunningServer: Sendable {
         port: Int = 0,
         services: [any Service] = [],
         gracePeriod: Duration = .seconds(10),
+        limits: ServerLimits = ServerLimits(),
+        healthPaths: Set<String> = ["/health"],
         logger: Logger = Logger(label: "chimera.server", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningServer where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let counter = ConnectionCounter()
         let listening = ListeningSignal()
+        let registry = ConnectionRegistry(limit: limits.maxConnections)
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HalfClosedConnectionCloser()])
+        let normalizedHealthPaths = Set(healthPaths.map(RoutePath.normalized))
         let application = Application(
             responder: responder,
-            server: .http1(configuration: .init(additionalChannelHandlers: [HalfClosedConnectionCloser()])),
+            server: HTTPServerBuilder { respond in
+                GuardedHTTP1Channel(
+                    http1: HTTP1Channel(responder: respond, configuration: http1),
+                    limits: limits, registry: registry, healthPaths: normalizedHealthPaths
+                )
+            },
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port),
                 availableConnectionsDelegate: counter
@@ -121,6 +138,8 @@ public struct RunningServer: Sendable {
     ///   - port: The port to bind; 0 picks a free one.
     ///   - services: Background services to run alongside the server and stop with it.
     ///   - gracePeriod: How long requests in flight may run on after a shutdown starts.
+    ///   - limits: The time limits and the connection cap of client connections.
+    ///   - healthPaths: The paths a connection admitted over the cap still answers.
     ///   - logger: Where the server logs; silent by default.
     /// - Returns: The running server.
     /// - Throws: The error that kept the server from listening, such as an address in use.
@@ -130,9 +149,14 @@ public struct RunningServer: Sendable {
         port: Int = 0,
         services: [any Service] = [],
         gracePeriod: Duration = .seconds(10),
+        limits: ServerLimits = ServerLimits(),
+        healthPaths: Set<String> = ["/health"],
         logger: Logger = Logger(label: "chimera.server", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningServer where Builder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-        try await start(responder: router.buildResponder(), host: host, port: port, services: services, gracePeriod: gracePeriod, logger: logger)
+        try await start(
+            responder: router.buildResponder(), host: host, port: port, services: services, gracePeriod: gracePeriod,
+            limits: limits, healthPaths: healthPaths, logger: logger
+        )
     }
 
     /// Shuts the server down gracefully and returns once it has stopped.

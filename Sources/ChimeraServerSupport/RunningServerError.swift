@@ -1,4 +1,4 @@
-/// Why ``RunningServer/start(responder:host:port:services:gracePeriod:logger:)`` could not report a port.
+/// Why ``RunningServer/start(responder:host:port:services:gracePeriod:limits:healthPaths:logger:)`` could not report a port.
 enum RunningServerError: Error, CustomStringConvertible {
     case noLocalAddress
     case stoppedBeforeListening

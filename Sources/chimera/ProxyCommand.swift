@@ -36,7 +36,8 @@ struct ProxyCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try loadConfiguration()
         let logger = makeLogger(level: configuration.logLevel, label: "chimera.proxy")
-        var options = ProxyServer.Options(apiKey: (apiKey ?? configuration.proxyServerAPIKey?.value).map(Secret.init))
+        // Empty or blank counts as unset, so `--api-key ""` cannot pass for protection.
+        var options = ProxyServer.Options(apiKey: Secret.nonBlank(apiKey) ?? configuration.proxyServerAPIKey)
         if let defaultProvider {
             guard let provider = ProxyProviderIDs.provider(for: defaultProvider) else {
                 throw ValidationError("--default-provider \(defaultProvider): accepted: \(ProxyProviderIDs.list)")
@@ -58,8 +59,12 @@ struct ProxyCommand: AsyncParsableCommand {
             printToStandardError("error: \(ChimeraError(describing: error).description)")
             throw ExitCode.failure
         }
-        print("chimera proxy listening on \(proxy.baseURL)\(simulate ? " (simulated upstreams)" : "")")
-        print("use it with: API_CONNECTION_MODE=proxy PROXY_SERVER_URL=\(proxy.baseURL)\(options.apiKey == nil ? "" : " PROXY_API_KEY=<the key>")")
+        // Written unbuffered: scripts (and tests) that start the proxy wait for the first line.
+        FileHandle.standardOutput.write(Data("""
+            chimera proxy listening on \(proxy.baseURL)\(simulate ? " (simulated upstreams)" : "")
+            use it with: API_CONNECTION_MODE=proxy PROXY_SERVER_URL=\(proxy.baseURL)\(options.apiKey == nil ? "" : " PROXY_API_KEY=<the key>")
+
+            """.utf8))
         await waitForTerminationSignal()
         try await proxy.shutdown()
         try await simulator?.shutdown()

@@ -76,9 +76,10 @@ struct ProxyHealthMonitorTests {
 
             proxy = try await startProxy(port: port)
             try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
-            try await proxy.shutdown()
+            // The monitor stops before the proxy does, so no later check sees it gone.
             return monitor.report
         }
+        try await proxy.shutdown()
 
         // Each change of status is logged exactly once, in order, with its reason.
         let logged = capture.records("proxy health status changed")

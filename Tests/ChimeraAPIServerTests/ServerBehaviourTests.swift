@@ -129,6 +129,7 @@ struct ServerBehaviourTests {
             let inFlight = Task {
                 var request = HTTPClientRequest(url: url)
                 request.method = .POST
+                request.headers.add(name: "content-type", value: "application/json")
                 request.body = .bytes(ByteBuffer(string: #"{"provider":"openai","model":"gpt-4.1@latency=800","prompt":"Hi"}"#))
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
                 return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
@@ -148,6 +149,7 @@ struct ServerBehaviourTests {
             let inFlight = Task {
                 var request = HTTPClientRequest(url: url)
                 request.method = .POST
+                request.headers.add(name: "content-type", value: "application/json")
                 request.body = .bytes(ByteBuffer(string: #"{"provider":"openai","model":"gpt-4.1@stall","prompt":"Hi"}"#))
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
                 return Int(response.status.code)

@@ -74,6 +74,16 @@ struct CommandLineTests {
         #expect(invalid.standardError.contains(#"PROXY_PROTOCOL="grpc": accepted: auto, json, protobuf"#))
     }
 
+    /// Issue 15, item 1: an empty key, from the flag or the variable, is no key, so the proxy
+    /// refuses to bind all interfaces instead of serving them with an empty key.
+    @Test(arguments: [(["--api-key", ""], [:]), (["--api-key", "  "], [:]), ([], ["CHIMERA_PROXY_API_KEY": ""]), ([], ["CHIMERA_PROXY_API_KEY": " "])])
+    func aBlankProxyKeyDoesNotOpenAPublicBind(flags: [String], environment: [String: String]) async throws {
+        // Were the key taken, the proxy would listen until the timeout; the message proves the refusal.
+        let proxy = try await CommandRunner.run(["proxy", "--host", "0.0.0.0", "--port", "0", "--simulate"] + flags, environment: environment, timeout: .seconds(30))
+        #expect(proxy.status != 0)
+        #expect(proxy.standardError.contains("refusing to listen on 0.0.0.0 without an API key"), "\(proxy.standardError)")
+    }
+
     @Test func demoRunsOfflineAndExitsZero() async throws {
         let demo = try await CommandRunner.run(["demo"], timeout: .seconds(60))
         #expect(demo.status == 0, "\(demo.standardError)")

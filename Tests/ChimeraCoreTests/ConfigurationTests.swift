@@ -65,7 +65,20 @@ struct ConfigurationTests {
         ValidCase(variable: "CHIMERA_MAX_STREAM_BYTES", value: "1073741824") { $0.limits.maxStreamBytes == 1 << 30 },
         ValidCase(variable: "CHIMERA_REQUEST_TIMEOUT_SECONDS", value: "60") { $0.direct.timeouts.request == .seconds(60) },
         ValidCase(variable: "OPENAI_API_KEY", value: "") { $0.provider(.openai).apiKey == nil },
+        ValidCase(variable: "CHIMERA_SERVER_HEADER_TIMEOUT_SECONDS", value: "5") { $0.server.headerTimeout == .seconds(5) },
+        ValidCase(variable: "CHIMERA_SERVER_BODY_TIMEOUT_SECONDS", value: "2.5") { $0.server.bodyTimeout == .milliseconds(2500) },
+        ValidCase(variable: "CHIMERA_SERVER_IDLE_TIMEOUT_SECONDS", value: "30") { $0.server.idleTimeout == .seconds(30) },
+        ValidCase(variable: "CHIMERA_SERVER_SEND_TIMEOUT_SECONDS", value: "10") { $0.server.sendTimeout == .seconds(10) },
+        ValidCase(variable: "CHIMERA_SERVER_MAX_CONNECTIONS", value: "2000") { $0.server.maxConnections == 2000 },
     ]
+
+    @Test func serverLimitsDefaultLikeNginx() throws {
+        let server = try ChimeraConfiguration(environment: [:]).server
+        #expect(server.headerTimeout == .seconds(60) && server.bodyTimeout == .seconds(60))
+        #expect(server.idleTimeout == .seconds(75) && server.sendTimeout == .seconds(60))
+        // Half the descriptor limit: 512 under the common 1,024, never below 64.
+        #expect(server.maxConnections == ServerLimits.defaultMaxConnections && server.maxConnections >= 64)
+    }
 
     @Test(arguments: validCases)
     func validValueIsRead(_ testCase: ValidCase) throws {
@@ -98,6 +111,8 @@ struct ConfigurationTests {
         InvalidCase(variable: "PROXY_CONNECT_TIMEOUT_SECONDS", value: "-3", message: #"PROXY_CONNECT_TIMEOUT_SECONDS="-3": accepted: a number of seconds greater than 0 and at most 86400"#),
         InvalidCase(variable: "PROXY_HEALTH_CHECK_INTERVAL_SECONDS", value: "soon", message: #"PROXY_HEALTH_CHECK_INTERVAL_SECONDS="soon": accepted: a number of seconds greater than 0 and at most 86400"#),
         InvalidCase(variable: "CHIMERA_LOG_LEVEL", value: "verbose", message: #"CHIMERA_LOG_LEVEL="verbose": accepted: trace, debug, info, notice, warning, error, critical"#),
+        InvalidCase(variable: "CHIMERA_SERVER_MAX_CONNECTIONS", value: "0", message: #"CHIMERA_SERVER_MAX_CONNECTIONS="0": accepted: an integer from 1 to 1048576"#),
+        InvalidCase(variable: "CHIMERA_SERVER_SEND_TIMEOUT_SECONDS", value: "never", message: #"CHIMERA_SERVER_SEND_TIMEOUT_SECONDS="never": accepted: a number of seconds greater than 0 and at most 86400"#),
         InvalidCase(variable: "GEMINI_PROXY_ROUTE", value: "a/b", message: #"GEMINI_PROXY_ROUTE="a/b": accepted: one path segment of letters, digits, '.', '_' or '-', e.g. openai-custom"#),
     ]
 

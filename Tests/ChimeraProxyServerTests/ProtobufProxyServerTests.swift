@@ -110,6 +110,29 @@ struct ProtobufProxyServerTests {
         }
     }
 
+    /// Issue 15, item 9: docs/binary-protocol.md says an envelope with the compressed bit
+    /// (nothing was negotiated) or a reserved bit is an error, in requests as in responses.
+    @Test(arguments: [UInt8(0x01), 0x04, 0x80, 0x05])
+    func requestEnvelopesWithTheCompressedOrAReservedFlagAreRefused(_ flags: UInt8) async throws {
+        try await withProxy { proxy in
+            try await withTransport { transport in
+                let payload = try sampleRequest(.openai, stream: true).protobufData()
+                let envelope = ConnectEnvelope(flags: ConnectEnvelope.Flags(rawValue: flags), payload: payload).encoded()
+                let reply = try await connectCall(transport, proxy, .stream, body: envelope)
+                #expect(reply.status == 200)
+                var decoder = ProtobufStreamDecoder(provider: .openai)
+                decoder.append(reply.body)
+                #expect {
+                    while try decoder.next() != nil {}
+                } throws: { error in
+                    let error = error as? ChimeraError
+                    return error?.kind == .invalidRequest && error?.message.contains(flags == 0x01 ? "compressed" : "reserved") == true
+                }
+            }
+            #expect(proxy.simulator.stats.totalRequests == 0)
+        }
+    }
+
     @Test func streamingFailuresAre200WithTheErrorInTheEndOfStreamEnvelope() async throws {
         try await withProxy(apiKey: "proxy-key") { proxy in
             try await withTransport { transport in

@@ -13,7 +13,7 @@ struct FaultInjectionTests {
         .truncatedStream: [.proxyUnavailable, .upstream, .decoding],
     ]
 
-    @Test(arguments: MisbehavingServer.Behaviour.allCases, [false, true])
+    @Test(arguments: MisbehavingServer.Behaviour.connectionFaults, [false, true])
     func eachFaultEndsAsAClearErrorWithinTheTimeout(behaviour: MisbehavingServer.Behaviour, stream: Bool) async throws {
         let fake = try await MisbehavingServer.start(behaviour)
         let started = ContinuousClock.now
@@ -37,7 +37,7 @@ struct FaultInjectionTests {
         #expect(elapsed < .seconds(4), "\(behaviour) took \(elapsed)")
     }
 
-    @Test(arguments: MisbehavingServer.Behaviour.allCases)
+    @Test(arguments: MisbehavingServer.Behaviour.connectionFaults)
     func repeatedFaultsLeakNoFileDescriptorsOrMemory(behaviour: MisbehavingServer.Behaviour) async throws {
         // A warm-up round loads lazily initialised state (thread pools, caches) before counting.
         try await Self.fail(20, against: behaviour)

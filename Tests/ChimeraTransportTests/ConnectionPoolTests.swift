@@ -164,7 +164,9 @@ struct ConnectionPoolTests {
                     return await group.reduce(into: []) { if let failure = $1 { $0.append(failure) } }
                 }
                 #expect(failures.isEmpty, "\(failures)")
-                #expect(simulator.stats.acceptedConnections <= 3, "\(simulator.stats.acceptedConnections) connections for a pool of 2")
+                // At most 2 requests in flight; unary calls and streams keep their own kept-alive
+                // connections (their read timeouts differ), so up to 2 of each.
+                #expect(simulator.stats.acceptedConnections <= 4, "\(simulator.stats.acceptedConnections) connections for a pool of 2")
             }
         }
     }

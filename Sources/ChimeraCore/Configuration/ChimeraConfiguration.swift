@@ -3,7 +3,7 @@ import Foundation
 /// Everything Chimera reads from its environment, validated once.
 ///
 /// Build it from the process environment with ``init(environment:)``, or in code with
-/// ``init(connectionMode:proxy:providers:direct:limits:logLevel:apiKey:proxyServerAPIKey:egress:audit:)``,
+/// ``init(connectionMode:proxy:providers:direct:limits:server:logLevel:apiKey:proxyServerAPIKey:egress:audit:)``,
 /// whose defaults are the documented ones. ``variables`` lists every variable with its meaning,
 /// how it is read and how it is shown.
 public struct ChimeraConfiguration: Sendable, Hashable {
@@ -17,6 +17,8 @@ public struct ChimeraConfiguration: Sendable, Hashable {
     public var direct: DirectConfiguration
     /// The most bytes read of one answer, unary or streamed, in either mode.
     public var limits: ResponseLimits
+    /// The time limits and connection cap of both servers' client connections.
+    public var server: ServerLimits
     /// The log level (`CHIMERA_LOG_LEVEL`).
     public var logLevel: LogLevel
     /// The bearer token `chimera serve` requires, if any (`CHIMERA_API_KEY`).
@@ -35,6 +37,7 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         providers: [ProviderID: ProviderConfiguration] = [:],
         direct: DirectConfiguration = DirectConfiguration(),
         limits: ResponseLimits = ResponseLimits(),
+        server: ServerLimits = ServerLimits(),
         logLevel: LogLevel = .info,
         apiKey: Secret? = nil,
         proxyServerAPIKey: Secret? = nil,
@@ -50,6 +53,7 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         self.providers = all
         self.direct = direct
         self.limits = limits
+        self.server = server
         self.logLevel = logLevel
         self.apiKey = apiKey
         self.proxyServerAPIKey = proxyServerAPIKey

@@ -10,9 +10,9 @@ struct EnvironmentReader {
         self.environment = environment
     }
 
-    /// The value, or `nil` when unset or empty (an exported empty variable means "not set").
+    /// The value, or `nil` when unset, empty or blank (an exported empty variable means "not set").
     func raw(_ name: String) -> String? {
-        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
         return value
     }
 

@@ -19,10 +19,11 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 
     /// Whether `offered` is this credential, compared in time that does not depend on where the
     /// two first differ, so a server checking a key does not reveal it through its timing.
+    /// An empty offer never matches, not even an empty credential.
     public func matches(_ offered: String) -> Bool {
         let expected = Array(value.utf8)
         let candidate = Array(offered.utf8)
-        guard expected.count == candidate.count else { return false }
+        guard !candidate.isEmpty, expected.count == candidate.count else { return false }
         var difference: UInt8 = 0
         for index in expected.indices { difference |= expected[index] ^ candidate[index] }
         return difference == 0

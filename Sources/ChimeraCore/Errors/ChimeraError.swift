@@ -96,7 +96,8 @@ public struct ChimeraError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = Redaction.redact(message)
         self.provider = provider
         self.status = status
-        self.upstreamMessage = upstreamMessage.map { Redaction.redact(String($0.prefix(Self.bodyExcerptLimit))) }
+        // Redacted before it is cut, so a secret at the cut is masked whole rather than left half.
+        self.upstreamMessage = upstreamMessage.map { String(Redaction.redact($0).prefix(Self.bodyExcerptLimit)) }
         self.isRetryable = isRetryable
         self.retryAfter = retryAfter
         self.hint = hint

@@ -6,11 +6,13 @@ public enum Redaction {
     /// What replaces a secret.
     public static let mask = "****"
 
-    /// Masks bearer tokens, API-key-looking tokens, `key=` query values, API-key header values and
-    /// URL passwords in `text`.
+    /// Masks the values given to ``register(_:)``, then bearer tokens, API-key-looking tokens,
+    /// `key=` query values, API-key header values and URL passwords in `text`.
     public static func redact(_ text: String) -> String {
         guard !text.isEmpty else { return text }
-        var result = text
+        // Registered values first: a pattern that masked part of one would leave a fragment
+        // that no longer matches it.
+        var result = redactRegistered(text)
         for rule in rules {
             // The first capture is the label (kept); the rest of the match is the secret.
             result = result.replacing(rule) { match in match.output.1 + mask }

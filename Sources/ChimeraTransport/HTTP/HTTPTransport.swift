@@ -129,8 +129,12 @@ public struct HTTPTransport: Sendable {
         public var body: Data { Data(buffer: buffer) }
     }
 
-    /// Sends a request and reads the whole answer within `timeout`, the wait for a pooled
-    /// connection included.
+    /// Sends a request and reads the whole answer within `timeout`: the wait for a pooled
+    /// connection, the head and the body, all together.
+    ///
+    /// AsyncHTTPClient's own deadline does not cut a body that keeps dripping, so the exchange
+    /// races a timer; when the timer wins, the exchange is cancelled, which closes its
+    /// connection, and its pooled connection is given back.
     ///
     /// - Throws: ``ChimeraError`` from `classify` for transport failures.
     public func send(
@@ -145,10 +149,13 @@ public struct HTTPTransport: Sendable {
         do {
             let permit = try await admit(request, lane: lane, until: deadline)
             defer { permit?.release() }
-            let remaining = deadline - .now
-            let response = try await clients.unary.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
-            let body = try await response.body.collect(upTo: limits.maxBodyBytes)
-            return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, buffer: body)
+            let client = clients.unary
+            let maxBodyBytes = limits.maxBodyBytes
+            return try await Self.cancelling(at: deadline) {
+                let response = try await client.execute(request, deadline: .distantFuture, logger: logger)
+                let body = try await response.body.collect(upTo: maxBodyBytes)
+                return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, buffer: body)
+            }
         } catch {
             throw egress.failure(error, limit: timeout, route: route, url: request.url, classify: classify)
         }
@@ -189,6 +196,28 @@ public struct HTTPTransport: Sendable {
             }
         } catch {
             throw egress.failure(error, limit: headTimeout, route: route, url: request.url, classify: classify)
+        }
+    }
+
+    /// Runs `operation` and cancels it once `deadline` passes.
+    ///
+    /// - Throws: ``TransportFailure/Timeout`` when the deadline came first, else what
+    ///   `operation` threw.
+    private static func cancelling<Value: Sendable>(
+        at deadline: ContinuousClock.Instant,
+        _ operation: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(until: deadline)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw TransportFailure.Timeout()
+            }
+            return value
         }
     }
 

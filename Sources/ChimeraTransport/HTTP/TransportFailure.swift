@@ -38,7 +38,7 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
     /// Classifies an error thrown by AsyncHTTPClient, NIO or Swift concurrency.
     public init(_ error: any Error, limit: Duration? = nil) {
         self.limit = limit
-        self.detail = Redaction.redact(String(describing: error).prefix(300).description)
+        self.detail = String(Redaction.redact(String(describing: error)).prefix(300))
         switch error {
         case is CancellationError:
             reason = .cancelled

@@ -38,7 +38,7 @@ public struct ConnectBinding: CallerBinding {
             decoder.append(payload)
             let envelope: ConnectEnvelope?
             do {
-                envelope = try decoder.next()
+                envelope = try decoder.next()?.validated()
             } catch {
                 throw ChimeraError.invalidRequest(error.message)
             }

@@ -1,3 +1,4 @@
+import ChimeraCore
 import Foundation
 
 /// One message of a Connect streaming body: a flags byte, the payload length as a 4-byte
@@ -47,6 +48,24 @@ public struct ConnectEnvelope: Sendable, Hashable {
 
     /// Whether this is the end-of-stream envelope.
     public var isEndStream: Bool { flags.contains(.endStream) }
+
+    /// This envelope, when its flags are ones Chimera accepts: no reserved bit, and not the
+    /// compressed bit, since Chimera never negotiates compression.
+    ///
+    /// ``ConnectEnvelopeDecoder`` only frames and keeps every flag, so that each reader applies
+    /// this rule where it reads messages: the client on response frames, the proxy on the
+    /// request envelope of `Stream`, as docs/binary-protocol.md requires of both.
+    ///
+    /// - Throws: ``ChimeraError`` of kind ``ChimeraError/Kind/decoding`` naming the flag.
+    public func validated() throws(ChimeraError) -> ConnectEnvelope {
+        guard Flags([.compressed, .endStream]).isSuperset(of: flags) else {
+            throw ChimeraError.decoding("a Connect envelope has flags reserved for future use (0x\(String(flags.rawValue, radix: 16)))")
+        }
+        guard !flags.contains(.compressed) else {
+            throw ChimeraError.decoding("a Connect envelope is compressed, but no compression was negotiated")
+        }
+        return self
+    }
 
     /// The bytes on the wire: flags, big-endian length, payload.
     public func encoded() -> Data {

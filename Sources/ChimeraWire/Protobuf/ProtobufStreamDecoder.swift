@@ -65,13 +65,7 @@ public struct ProtobufStreamDecoder: Sendable {
     }
 
     private mutating func read(_ envelope: ConnectEnvelope) throws(ChimeraError) -> ChatStreamEvent? {
-        let known: ConnectEnvelope.Flags = [.compressed, .endStream]
-        guard known.isSuperset(of: envelope.flags) else {
-            throw ChimeraError.decoding("a Connect envelope has flags reserved for future use (0x\(String(envelope.flags.rawValue, radix: 16)))")
-        }
-        guard !envelope.flags.contains(.compressed) else {
-            throw ChimeraError.decoding("a Connect envelope is compressed, but no compression was negotiated")
-        }
+        let envelope = try envelope.validated()
         if envelope.isEndStream {
             let end = try ConnectEndStreamResponse(json: envelope.payload)
             isComplete = true

@@ -34,10 +34,11 @@ func withService<Result>(_ configuration: ChimeraConfiguration, logger: Logger =
 /// Runs `body` with a `chimera proxy` on a free loopback port in front of a simulator; the proxy
 /// itself never retries upstream, so the simulator's counts are exactly what the client sent.
 func withSimulatedProxy<Result>(
-    options: ProxyServer.Options = .init(), limits: ResponseLimits = .init(), logger: Logger = silentLogger,
+    options: ProxyServer.Options = .init(), limits: ResponseLimits = .init(), server: ServerLimits = .init(),
+    logger: Logger = silentLogger,
     _ body: (SimulatedProxy) async throws -> Result
 ) async throws -> Result {
-    var configuration = ChimeraConfiguration(limits: limits)
+    var configuration = ChimeraConfiguration(limits: limits, server: server)
     configuration.direct.maxRetries = 0
     configuration.direct.timeouts = Timeouts(connect: .seconds(2), request: .seconds(5), streamIdle: .seconds(5))
     let proxy = try await SimulatedProxy.start(configuration: configuration, options: options, port: 0, logger: logger)

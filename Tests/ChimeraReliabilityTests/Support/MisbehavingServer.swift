@@ -18,8 +18,24 @@ final class MisbehavingServer: Sendable {
         case malformedJSON
         /// Starts an event stream, sends one event, then closes without ending the chunked body.
         case truncatedStream
+        /// Sends a 200 head at once, then its 60-byte JSON body one byte per second.
+        case dripBody
+        /// The same with a protobuf content type, as the proxy answers a Connect unary call.
+        case dripProtobufBody
+        /// Answers every request with an OpenAI event stream that never ends, 16 KiB of text per
+        /// event, as fast as the connection takes them: a client that stops reading stalls its
+        /// relay within a fraction of a second.
+        case endlessStream
+        /// Answers 401 quoting the key it was sent in plain prose, as some providers do
+        /// ("the key … is invalid"), with no label a pattern could recognise.
+        case echoKey
 
         var description: String { rawValue }
+
+        /// The faults every request, unary or streamed, must survive within one limit; the
+        /// others serve tests of their own (a dripped body is a unary fault, an echoed key a
+        /// redaction check).
+        static let connectionFaults: [Behaviour] = [.silent, .byteByByte, .closeMidHeaders, .malformedJSON, .truncatedStream]
     }
 
     let behaviour: Behaviour
@@ -67,6 +83,9 @@ final class MisbehavingServer: Sendable {
 
     /// Connections accepted so far.
     var acceptedConnections: Int { children.withLockedValue { $0.count } }
+
+    /// Connections still open: a client that gave up on its request closed its own.
+    var openConnections: Int { children.withLockedValue { $0.filter(\.isActive).count } }
 }
 
 private final class MisbehavingHandler: ChannelInboundHandler, Sendable {
@@ -93,7 +112,34 @@ private final class MisbehavingHandler: ChannelInboundHandler, Sendable {
             break
         case .byteByByte:
             let bytes = Array("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}".utf8)
-            Self.drip(bytes[...], on: channel)
+            Self.drip(bytes[...], every: .milliseconds(200), on: channel)
+        case .dripBody, .dripProtobufBody:
+            let contentType = behaviour == .dripBody ? "application/json" : "application/proto"
+            let body = Array(repeating: UInt8(ascii: " "), count: 60)
+            channel.writeAndFlush(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-type: \(contentType)\r\ncontent-length: \(body.count)\r\n\r\n")).whenSuccess {
+                Self.drip(body[...], every: .seconds(1), on: channel)
+            }
+        case .endlessStream:
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+            let text = String(repeating: "x", count: 16 << 10)
+            let event = #"data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\#(text)"},"finish_reason":null}]}"# + "\n\n"
+            let chunk = ByteBuffer(string: String(event.utf8.count, radix: 16) + "\r\n" + event + "\r\n")
+            channel.writeAndFlush(ByteBuffer(string: head)).whenSuccess { Self.repeatForever(chunk, on: channel) }
+        case .echoKey:
+            let head = String(buffer: unwrapInboundIn(data))
+            let key = head.split(separator: "\r\n").lazy.compactMap { line -> Substring? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2 else { return nil }
+                let name = parts[0].lowercased()
+                let value = parts[1].drop { $0 == " " }
+                if name == "authorization" { return value.split(separator: " ").last }
+                return name == "x-api-key" || name == "x-goog-api-key" ? value : nil
+            }.first ?? "(none)"
+            let body = #"{"error":{"message":"Authentication Fails, the key \#(key) is invalid","type":"authentication_error","code":"invalid_api_key"}}"#
+            channel.writeAndFlush(ByteBuffer(string: "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)")).whenComplete { _ in
+                // One answer per connection (only a connection's first read is looked at).
+                channel.close(promise: nil)
+            }
         case .closeMidHeaders:
             channel.writeAndFlush(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-ty")).whenComplete { _ in
                 channel.close(promise: nil)
@@ -112,10 +158,17 @@ private final class MisbehavingHandler: ChannelInboundHandler, Sendable {
         }
     }
 
-    private static func drip(_ bytes: ArraySlice<UInt8>, on channel: any Channel) {
+    /// Writes `chunk` again each time the last one reached the socket, until the connection closes.
+    private static func repeatForever(_ chunk: ByteBuffer, on channel: any Channel) {
+        guard channel.isActive else { return }
+        // Through the event loop's queue: a write that completes at once would otherwise recurse.
+        channel.writeAndFlush(chunk).whenSuccess { channel.eventLoop.execute { repeatForever(chunk, on: channel) } }
+    }
+
+    private static func drip(_ bytes: ArraySlice<UInt8>, every interval: TimeAmount, on channel: any Channel) {
         guard let byte = bytes.first, channel.isActive else { return }
         channel.writeAndFlush(ByteBuffer(bytes: [byte])).whenSuccess {
-            channel.eventLoop.scheduleTask(in: .milliseconds(200)) { drip(bytes.dropFirst(), on: channel) }
+            channel.eventLoop.scheduleTask(in: interval) { drip(bytes.dropFirst(), every: interval, on: channel) }
         }
     }
 }

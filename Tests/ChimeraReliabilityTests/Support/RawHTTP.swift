@@ -18,7 +18,8 @@ func withHTTPClient<Result>(_ body: (HTTPClient) async throws -> Result) async t
 
 /// One exchange: status and the whole body as text (up to 4 MiB).
 func exchange(
-    _ client: HTTPClient, _ url: URL, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: String? = nil
+    _ client: HTTPClient, _ url: URL, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: String? = nil,
+    timeout: TimeAmount = .seconds(15)
 ) async throws -> (status: Int, body: String) {
     var request = HTTPClientRequest(url: url.absoluteString)
     request.method = method
@@ -27,7 +28,7 @@ func exchange(
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
     }
-    let response = try await client.execute(request, timeout: .seconds(15))
+    let response = try await client.execute(request, timeout: timeout)
     let bytes = try await response.body.collect(upTo: 4 << 20)
     return (Int(response.status.code), String(buffer: bytes))
 }

@@ -1,0 +1,93 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A TCP connection driven byte by byte, for what an HTTP client library never does: send half
+/// a head, stop mid-body, open a connection and say nothing, or never read the answer.
+final class RawConnection: Sendable {
+    private let channel: any Channel
+    private let received: NIOLockedValueBox<ByteBuffer>
+
+    private init(channel: any Channel, received: NIOLockedValueBox<ByteBuffer>) {
+        self.channel = channel
+        self.received = received
+    }
+
+    /// Connects to `port` on 127.0.0.1.
+    ///
+    /// - Parameters:
+    ///   - reading: `false` for a client that never reads: nothing is taken from the socket, so
+    ///     once its small receive buffer is full the server's writes stall.
+    static func open(port: Int, reading: Bool = true) async throws -> RawConnection {
+        let received = NIOLockedValueBox(ByteBuffer())
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.autoRead, value: reading)
+        if !reading {
+            // A few KiB, so a stream fills it quickly; set before connecting, as the window
+            // is agreed in the handshake.
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: 4096)
+        }
+        let channel = try await bootstrap
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(received: received))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .get()
+        return RawConnection(channel: channel, received: received)
+    }
+
+    /// Sends `text` as it is.
+    func send(_ text: String) async throws {
+        try await channel.writeAndFlush(ByteBuffer(string: text))
+    }
+
+    /// Whether the server closed the connection (seen only by a reading connection).
+    var isClosed: Bool { !channel.isActive }
+
+    /// Everything received so far.
+    var text: String { received.withLockedValue { String(buffer: $0) } }
+
+    /// Waits until the server closes the connection, at most `timeout`.
+    ///
+    /// - Returns: Whether it closed in time.
+    func waitForClose(within timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while channel.isActive, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return !channel.isActive
+    }
+
+    /// Waits until `text` contains `fragment`, at most `timeout`.
+    func waitFor(_ fragment: String, within timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !text.contains(fragment), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return text.contains(fragment)
+    }
+
+    /// Closes the connection from this side.
+    func close() async {
+        try? await channel.close()  // Already closed by the server: nothing left to do.
+    }
+
+    private final class Collector: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let received: NIOLockedValueBox<ByteBuffer>
+        init(received: NIOLockedValueBox<ByteBuffer>) { self.received = received }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var bytes = unwrapInboundIn(data)
+            received.withLockedValue { $0.writeBuffer(&bytes) }
+        }
+    }
+}
+
+/// Closes every connection, however many.
+func closeAll(_ connections: [RawConnection]) async {
+    for connection in connections { await connection.close() }
+}
