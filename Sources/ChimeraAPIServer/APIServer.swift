@@ -83,8 +83,8 @@ public struct APIServer: Sendable {
         router.add(middleware: ErrorRenderingMiddleware())
         addGuards(to: router)
         router.add(middleware: BearerTokenMiddleware(key: options.apiKey, openPaths: ["/health"]))
-        router.get("health") { _, _ in try health() }
-        router.get("health/proxy") { _, _ in try proxyHealth() }
+        router.health("health") { _, _ in try health() }
+        router.health("health/proxy") { _, _ in try proxyHealth() }
         router.post("api/v1/generate") { request, context in try await generate(request, context: context) }
         router.get("api/v1/providers") { _, _ in try await providers() }
         router.post("v1/chat/completions") { request, context in try await chatCompletions(request, context: context) }
@@ -103,18 +103,8 @@ public struct APIServer: Sendable {
     }
 
     /// Reads the whole body, bounded by ``Options/maxBodyBytes``.
-    ///
-    /// - Throws: ``ChimeraError`` with status 413 when the body is larger.
-    func readBody(_ request: Request) async throws -> Data {
-        do {
-            return Data(buffer: try await request.body.collect(upTo: options.maxBodyBytes))
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw ChimeraError(
-                kind: .invalidRequest,
-                message: "the request body is larger than \(options.maxBodyBytes) bytes, the most this server accepts",
-                status: 413
-            )
-        }
+    func readBody(_ request: Request) async throws(ChimeraError) -> Data {
+        Data(buffer: try await request.wholeBody(upTo: options.maxBodyBytes))
     }
 
     /// Seconds since the server was created.

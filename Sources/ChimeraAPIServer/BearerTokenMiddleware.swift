@@ -1,5 +1,6 @@
 import ChimeraCore
 import Foundation
+import ChimeraServerSupport
 import Hummingbird
 
 /// Requires `Authorization: Bearer <key>` when the server has a key (`CHIMERA_API_KEY`).
@@ -11,7 +12,7 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let openPaths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let key, !openPaths.contains(request.uri.path) else {
+        guard let key, !openPaths.contains(RoutePath.normalized(request.uri.path)) else {
             return try await next(request, context)
         }
         guard let offered = Self.bearerToken(in: request), key.matches(offered) else {

@@ -61,7 +61,7 @@ public struct ProxyServer: Sendable {
         if let audit { router.add(middleware: AuditMiddleware(log: audit, inboundProtocol: Self.inboundProtocol)) }
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ProxyNotFoundMiddleware())
-        router.get("health") { _, _ in healthReport() }
+        router.health("health") { _, _ in healthReport() }
         router.get("provider_health") { request, _ in
             let threshold = request.uri.queryParameters.get("unhealthRatioThreshold").flatMap(Double.init) ?? 0.0001
             return jsonResponse(.ok, health.report(provider: request.uri.queryParameters.get("provider"), threshold: threshold))
@@ -166,16 +166,8 @@ public struct ProxyServer: Sendable {
     }
 
     /// The whole body, bounded by ``Options/maxBodyBytes``.
-    ///
-    /// - Throws: ``ChimeraError`` with status 413 when the body is larger.
     func readBody(_ request: Request) async throws(ChimeraError) -> [UInt8] {
-        do {
-            return Array(try await request.body.collect(upTo: options.maxBodyBytes).readableBytesView)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw ChimeraError(kind: .invalidRequest, message: "the request body is larger than \(options.maxBodyBytes) bytes", status: 413)
-        } catch {
-            throw ChimeraError(kind: .invalidRequest, message: "the request body could not be read: \(error)", status: 400)
-        }
+        Array(try await request.wholeBody(upTo: options.maxBodyBytes).readableBytesView)
     }
 
     /// The headers, names lowercased, for the relay to pick the forwarded ones from.
