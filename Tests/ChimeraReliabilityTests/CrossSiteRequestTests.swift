@@ -21,6 +21,9 @@ struct CrossSiteRequestTests {
         }
     }
 
+    /// Limits no loaded machine reaches: these tests are about which requests get through.
+    static let generous = Timeouts(connect: .seconds(10), request: .seconds(60), streamIdle: .seconds(60))
+
     /// Runs `body` with the server in front of a simulated proxy, keyless or with `key`, and the
     /// number of requests that reached the simulator.
     static func withServer(_ server: Server, key: String? = nil, _ body: (Int, @Sendable () -> Int) async throws -> Void) async throws {
@@ -30,7 +33,7 @@ struct CrossSiteRequestTests {
             case .proxy:
                 try await body(proxy.server.port) { simulator.stats.totalRequests }
             case .serve:
-                let serve = try await RunningAPIServer.start(configuration: proxyMode(proxy.baseURL), options: .init(apiKey: key.map(Secret.init)), port: 0)
+                let serve = try await RunningAPIServer.start(configuration: proxyMode(proxy.baseURL, timeouts: Self.generous), options: .init(apiKey: key.map(Secret.init)), port: 0)
                 do {
                     try await body(serve.server.port) { simulator.stats.totalRequests }
                 } catch {

@@ -33,34 +33,34 @@ struct FaultInjectionTests {
         let error = try #require(failure)
         #expect(Self.expectedKinds[behaviour]!.contains(error.kind), "\(behaviour) stream=\(stream): \(error)")
         #expect(!error.message.isEmpty)
-        // One request limit (1 s) plus slack for a loaded 2-core machine.
-        #expect(elapsed < .seconds(4), "\(behaviour) took \(elapsed)")
+        // The limit is 1 s; this bound only tells an error from a hang (without a limit a silent
+        // proxy holds the request forever), with room for a 2-core machine busy compiling.
+        #expect(elapsed < .seconds(20), "\(behaviour) took \(elapsed)")
     }
 
     @Test(arguments: MisbehavingServer.Behaviour.connectionFaults)
     func repeatedFaultsLeakNoFileDescriptorsOrMemory(behaviour: MisbehavingServer.Behaviour) async throws {
-        // A warm-up round loads lazily initialised state (thread pools, caches) before counting.
-        try await Self.fail(20, against: behaviour)
-        let fdsBefore = try openFileDescriptors()
+        // A warm-up round loads lazily initialised state (thread pools, caches) before measuring.
+        _ = try await Self.fail(20, against: behaviour)
         let rssBefore = try residentKilobytes()
-        try await Self.fail(20, against: behaviour)
-        // Sockets close asynchronously, and other suites in this process open their own: the
-        // count must come back near the baseline within a few seconds, which a leak of one
-        // descriptor per request (20) never does.
-        var fdsAfter = try openFileDescriptors()
-        let deadline = ContinuousClock.now + .seconds(5)
-        while fdsAfter - fdsBefore > 8, ContinuousClock.now < deadline {
+        let port = try await Self.fail(20, against: behaviour)
+        // Sockets close asynchronously: every socket to the fake must be gone within a few
+        // seconds of the client's shutdown, which a leaked connection never is.
+        var leaked = try openSockets(toPort: port)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while leaked > 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
-            fdsAfter = try openFileDescriptors()
+            leaked = try openSockets(toPort: port)
         }
         let rssAfter = try residentKilobytes()
-        #expect(fdsAfter - fdsBefore <= 8, "\(behaviour): fds \(fdsBefore) → \(fdsAfter)")
+        #expect(leaked == 0, "\(behaviour): \(leaked) sockets to the fake on port \(port) are still open")
         #expect(rssAfter - rssBefore < 64 * 1024, "\(behaviour): RSS \(rssBefore) → \(rssAfter) KiB")
     }
 
     /// Sends `count` concurrent requests (half streaming) at a fresh fake and requires each to fail,
-    /// shutting the client and the fake down before returning.
-    private static func fail(_ count: Int, against behaviour: MisbehavingServer.Behaviour) async throws {
+    /// shutting the client and the fake down before returning the fake's port.
+    @discardableResult
+    private static func fail(_ count: Int, against behaviour: MisbehavingServer.Behaviour) async throws -> Int {
         let fake = try await MisbehavingServer.start(behaviour)
         do {
             let outcomes = try await withService(proxyMode(fake.url)) { service in
@@ -86,5 +86,6 @@ struct FaultInjectionTests {
             throw error
         }
         try await fake.shutdown()
+        return fake.url.port ?? 0
     }
 }

@@ -65,9 +65,32 @@ func run(_ service: LLMService, _ request: ChatRequest) async throws -> ChatResp
     return try await service.complete(request)
 }
 
-/// Open file descriptors of this process, read from /proc/self/fd.
-func openFileDescriptors() throws -> Int {
-    try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+/// Descriptors of this process that are TCP sockets to `port` on this machine, in any state
+/// (a leaked client socket lingers in `CLOSE_WAIT` after its server went away).
+///
+/// Counting only these, rather than every descriptor, keeps a leak check independent of the
+/// tests that run beside it in the same process.
+func openSockets(toPort port: Int) throws -> Int {
+    var inodes: Set<Substring> = []
+    for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
+        // Read to the end: /proc files report size 0, and a sized read stops after one page.
+        guard let handle = FileHandle(forReadingAtPath: table), let data = try handle.readToEnd() else { continue }
+        try handle.close()
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(separator: "\n").dropFirst() {
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …
+            let columns = line.split(separator: " ")
+            guard columns.count > 9, let remotePort = columns[2].split(separator: ":").last,
+                  Int(remotePort, radix: 16) == port else { continue }
+            inodes.insert(columns[9])
+        }
+    }
+    let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+    return descriptors.count { descriptor in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)"),
+              target.hasPrefix("socket:[") else { return false }
+        return inodes.contains(target.dropFirst("socket:[".count).dropLast())
+    }
 }
 
 /// Resident memory of this process in KiB, from /proc/self/status.

@@ -23,8 +23,7 @@ final class MisbehavingServer: Sendable {
         /// The same with a protobuf content type, as the proxy answers a Connect unary call.
         case dripProtobufBody
         /// Answers every request with an OpenAI event stream that never ends, 16 KiB of text per
-        /// event, as fast as the connection takes them: a client that stops reading stalls its
-        /// relay within a fraction of a second.
+        /// event, one every 20 ms: a client that stops reading stalls its relay within seconds.
         case endlessStream
         /// Answers 401 quoting the key it was sent in plain prose, as some providers do
         /// ("the key … is invalid"), with no label a pattern could recognise.
@@ -161,8 +160,12 @@ private final class MisbehavingHandler: ChannelInboundHandler, Sendable {
     /// Writes `chunk` again each time the last one reached the socket, until the connection closes.
     private static func repeatForever(_ chunk: ByteBuffer, on channel: any Channel) {
         guard channel.isActive else { return }
-        // Through the event loop's queue: a write that completes at once would otherwise recurse.
-        channel.writeAndFlush(chunk).whenSuccess { channel.eventLoop.execute { repeatForever(chunk, on: channel) } }
+        // Paced (800 KB/s), not as fast as the loop can: a reader's buffers still fill within a
+        // second, and the relay under test does not spend both cores of a small machine on
+        // stream events nobody reads, starving the tests that run beside it.
+        channel.writeAndFlush(chunk).whenSuccess {
+            channel.eventLoop.scheduleTask(in: .milliseconds(20)) { repeatForever(chunk, on: channel) }
+        }
     }
 
     private static func drip(_ bytes: ArraySlice<UInt8>, every interval: TimeAmount, on channel: any Channel) {

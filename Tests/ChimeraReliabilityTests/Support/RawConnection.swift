@@ -8,10 +8,20 @@ import NIOPosix
 final class RawConnection: Sendable {
     private let channel: any Channel
     private let received: NIOLockedValueBox<ByteBuffer>
+    private let timeline: NIOLockedValueBox<Timeline>
 
-    private init(channel: any Channel, received: NIOLockedValueBox<ByteBuffer>) {
+    /// When bytes last arrived and when the connection closed, stamped on the event loop as it
+    /// happens: a test that is scheduled late on a loaded machine still measures the server.
+    private struct Timeline {
+        var opened: ContinuousClock.Instant?
+        var lastReceived: ContinuousClock.Instant?
+        var closed: ContinuousClock.Instant?
+    }
+
+    private init(channel: any Channel, received: NIOLockedValueBox<ByteBuffer>, timeline: NIOLockedValueBox<Timeline>) {
         self.channel = channel
         self.received = received
+        self.timeline = timeline
     }
 
     /// Connects to `port` on 127.0.0.1.
@@ -21,6 +31,7 @@ final class RawConnection: Sendable {
     ///     once its small receive buffer is full the server's writes stall.
     static func open(port: Int, reading: Bool = true) async throws -> RawConnection {
         let received = NIOLockedValueBox(ByteBuffer())
+        let timeline = NIOLockedValueBox(Timeline())
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.autoRead, value: reading)
         if !reading {
@@ -31,12 +42,12 @@ final class RawConnection: Sendable {
         let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Collector(received: received))
+                    try channel.pipeline.syncOperations.addHandler(Collector(received: received, timeline: timeline))
                 }
             }
             .connect(host: "127.0.0.1", port: port)
             .get()
-        return RawConnection(channel: channel, received: received)
+        return RawConnection(channel: channel, received: received, timeline: timeline)
     }
 
     /// Sends `text` as it is.
@@ -46,6 +57,22 @@ final class RawConnection: Sendable {
 
     /// Whether the server closed the connection (seen only by a reading connection).
     var isClosed: Bool { !channel.isActive }
+
+    /// How long the connection stayed open after its last received byte, once it closed.
+    var silenceBeforeClose: Duration? {
+        timeline.withLockedValue { timeline in
+            guard let closed = timeline.closed, let last = timeline.lastReceived else { return nil }
+            return closed - last
+        }
+    }
+
+    /// How long the connection was open, from its connection to its close by either side.
+    var lifetime: Duration? {
+        timeline.withLockedValue { timeline in
+            guard let closed = timeline.closed, let opened = timeline.opened else { return nil }
+            return closed - opened
+        }
+    }
 
     /// Everything received so far.
     var text: String { received.withLockedValue { String(buffer: $0) } }
@@ -78,11 +105,26 @@ final class RawConnection: Sendable {
     private final class Collector: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         let received: NIOLockedValueBox<ByteBuffer>
-        init(received: NIOLockedValueBox<ByteBuffer>) { self.received = received }
+        let timeline: NIOLockedValueBox<Timeline>
+        init(received: NIOLockedValueBox<ByteBuffer>, timeline: NIOLockedValueBox<Timeline>) {
+            self.received = received
+            self.timeline = timeline
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            timeline.withLockedValue { $0.opened = .now }
+            context.fireChannelActive()
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var bytes = unwrapInboundIn(data)
             received.withLockedValue { $0.writeBuffer(&bytes) }
+            timeline.withLockedValue { $0.lastReceived = .now }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            timeline.withLockedValue { $0.closed = .now }
+            context.fireChannelInactive()
         }
     }
 }
