@@ -9,14 +9,7 @@ extension APIServer {
     /// fails or is late is reported in `models_error` without failing the others.
     func providers() async throws -> Response {
         let configured = ProviderID.allCases.filter(isConfigured)
-        let lists = await withTaskGroup(of: (ProviderID, Result<[ModelInfo], ChimeraError>).self) { group in
-            for id in configured {
-                group.addTask { (id, await models(of: id)) }
-            }
-            var lists: [ProviderID: Result<[ModelInfo], ChimeraError>] = [:]
-            for await (id, result) in group { lists[id] = result }
-            return lists
-        }
+        let lists = await modelLists(of: configured)
         let entries = ProviderID.allCases.map { id in
             var entry = ProvidersBody.Entry(
                 id: id.rawValue, name: id.displayName, family: id.family.rawValue, configured: configured.contains(id),
@@ -47,6 +40,18 @@ extension APIServer {
         if configuration.connectionMode == .proxy { return true }
         let settings = configuration.provider(id)
         return settings.baseURL != nil && (settings.apiKey != nil || id == .cursor)
+    }
+
+    /// The model lists of `providers`, fetched concurrently: each a list or why it did not arrive.
+    func modelLists(of providers: [ProviderID]) async -> [ProviderID: Result<[ModelInfo], ChimeraError>] {
+        await withTaskGroup(of: (ProviderID, Result<[ModelInfo], ChimeraError>).self) { group in
+            for id in providers {
+                group.addTask { (id, await models(of: id)) }
+            }
+            var lists: [ProviderID: Result<[ModelInfo], ChimeraError>] = [:]
+            for await (id, result) in group { lists[id] = result }
+            return lists
+        }
     }
 
     /// One provider's models, or why they did not arrive within ``Options/modelListTimeout``.

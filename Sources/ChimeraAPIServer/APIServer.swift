@@ -87,6 +87,7 @@ public struct APIServer: Sendable {
         router.health("health/proxy") { _, _ in try proxyHealth() }
         router.post("api/v1/generate") { request, context in try await generate(request, context: context) }
         router.get("api/v1/providers") { _, _ in try await providers() }
+        router.get("v1/models") { _, _ in try await openAIModels() }
         router.post("v1/chat/completions") { request, context in try await chatCompletions(request, context: context) }
         router.get("metrics") { _, _ in prometheusMetrics() }
         return router

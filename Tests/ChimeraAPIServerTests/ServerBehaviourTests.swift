@@ -16,6 +16,7 @@ struct ServerBehaviourTests {
     @Test(arguments: [
         ("/health/proxy", HTTPRequest.Method.get),
         ("/api/v1/providers", .get),
+        ("/v1/models", .get),
         ("/api/v1/generate", .post),
         ("/v1/chat/completions", .post),
         ("/metrics", .get),
@@ -74,6 +75,30 @@ struct ServerBehaviourTests {
                 let error = try #require(try jsonObject(response.body)["error"] as? [String: Any])
                 #expect(error["message"] as? String == "no route for POST /api/v2/generate")
                 #expect((error["hint"] as? String)?.contains("POST /api/v1/generate") == true)
+            }
+        }
+    }
+
+    @Test func openAIModelListNamesEveryConfiguredProvidersModelsAndTheFailures() async throws {
+        try await withSimulator { simulator in
+            var configuration = directConfiguration(simulator)
+            configuration.providers[.qwen]?.apiKey = nil
+            configuration.providers[.deepseek]?.baseURL = try await deadProxyURL()
+            try await withAPI(configuration) { client, _ in
+                try await client.execute(uri: "/v1/models", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let body = try jsonObject(response.body)
+                    #expect(body["object"] as? String == "list")
+                    let models = try #require(body["data"] as? [[String: Any]])
+                    let ids = models.compactMap { $0["id"] as? String }
+                    #expect(ids.contains("openai/gpt-4.1"), "\(ids)")
+                    #expect(ids.contains { $0.hasPrefix("anthropic/") } && ids.contains { $0.hasPrefix("gemini/") }, "\(ids)")
+                    #expect(!ids.contains { $0.hasPrefix("qwen/") || $0.hasPrefix("deepseek/") }, "\(ids)")
+                    #expect(models.allSatisfy { $0["object"] as? String == "model" && $0["owned_by"] is String })
+                    // The unreachable provider is named, not silently left out.
+                    let errors = try #require(body["errors"] as? [[String: Any]])
+                    #expect(errors.map { $0["provider"] as? String } == ["deepseek"])
+                }
             }
         }
     }

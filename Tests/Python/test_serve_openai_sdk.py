@@ -33,3 +33,15 @@ def test_serve_refuses_a_wrong_key(serve_url):
     client = openai.OpenAI(base_url=f"{serve_url}/v1", api_key="wrong")
     with pytest.raises(openai.AuthenticationError):
         client.chat.completions.create(model="openai/gpt-4.1", messages=[{"role": "user", "content": "hi"}])
+
+
+def test_openai_sdk_lists_models_through_serve(serve_url):
+    client = openai.OpenAI(base_url=f"{serve_url}/v1", api_key="test-serve-key")
+    ids = [model.id for model in client.models.list()]
+    # Every provider's models, each written as chat completions takes it.
+    for provider in ["openai", "anthropic", "gemini", "deepseek", "qwen", "cursor"]:
+        assert any(id.startswith(f"{provider}/") for id in ids), f"no {provider} model in {ids}"
+    completion = client.chat.completions.create(
+        model=next(id for id in ids if id.startswith("anthropic/")), messages=[{"role": "user", "content": PROMPT}], max_tokens=50
+    )
+    assert PROMPT in completion.choices[0].message.content
