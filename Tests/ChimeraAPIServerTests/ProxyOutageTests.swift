@@ -3,6 +3,7 @@ import ChimeraTestSupport
 import ChimeraTransport
 import Foundation
 import HummingbirdTesting
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 import Testing
