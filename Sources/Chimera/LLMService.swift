@@ -6,7 +6,8 @@ import Logging
 /// configuration, in direct or proxy mode.
 ///
 /// Callers never branch on the connection mode: in proxy mode every provider reaches the proxy,
-/// falling back to direct calls only when `PROXY_FALLBACK_TO_DIRECT` is on and the proxy failed.
+/// falling back to direct calls only when `PROXY_FALLBACK_TO_DIRECT` is on and the proxy failed;
+/// with fallback off, requests fail at once while the proxy is known to be down (``ProxyCircuit``).
 ///
 /// In proxy mode the service also owns the proxy's ``proxyHealthMonitor``, which learns from
 /// every request; run it as a service (a server passes it to its `ServiceGroup`) so that it also
@@ -82,6 +83,8 @@ public final class LLMService: Sendable {
         let negotiation = configuration.connectionMode == .proxy && configuration.proxy.wireProtocol != .json
             ? NegotiatedProxyProtocol(proxy: configuration.proxy, transport: transport, monitor: monitor, logger: logger)
             : nil
+        // One circuit per proxy, shared like the monitor: while it is known down, no provider waits on it.
+        let circuit = monitor.map { ProxyCircuit(monitor: $0) }
         var providers: [ProviderID: any LLMProvider] = [:]
         var forwarders: [ProviderID: HTTPProvider] = [:]
         for id in ProviderID.allCases {
@@ -100,7 +103,9 @@ public final class LLMService: Sendable {
                     // A body sent as is cannot fall back: only a JSON proxy hop without fallback forwards.
                     if !configuration.proxy.fallbackToDirect { forwarders[id] = json }
                 }
-                providers[id] = configuration.proxy.fallbackToDirect ? FallbackProvider(proxy: proxied, direct: direct, monitor: monitor) : proxied
+                providers[id] = configuration.proxy.fallbackToDirect
+                    ? FallbackProvider(proxy: proxied, direct: direct, monitor: monitor)
+                    : CircuitBreakingProvider(proxy: proxied, circuit: circuit!)
             }
         }
         self.providers = providers

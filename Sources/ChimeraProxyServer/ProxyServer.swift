@@ -56,6 +56,7 @@ public struct ProxyServer: Sendable {
     /// The router with every route of the data plane.
     func makeRouter() -> Router<ProxyRequestContext> {
         let router = Router(context: ProxyRequestContext.self)
+        router.add(middleware: ErrorSourceMiddleware())
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: CrossSiteRequestGuard(keyConfigured: options.apiKey != nil, render: CrossSiteRequestGuard<ProxyRequestContext>.jsonResponse))
         if let audit { router.add(middleware: AuditMiddleware(log: audit, inboundProtocol: Self.inboundProtocol)) }

@@ -14,8 +14,11 @@ extension HTTPFields {
     }
 
     /// The headers of an error answer: `Retry-After` (whole seconds, rounded up) when the error
-    /// has a wait hint, for clients that read only headers.
+    /// has a wait hint, for clients that read only headers, and `chimera-error-source`: `upstream`
+    /// for a provider's failure (already retried here, so a client must not retry it again),
+    /// `proxy` for everything this server failed at itself.
     mutating func describeFailure(_ error: ChimeraError) {
+        self[HTTPField.Name(ChimeraError.Source.headerName)!] = (error.source == .upstream ? ChimeraError.Source.upstream : .proxy).rawValue
         if let retryAfter = error.retryAfter {
             self[.retryAfter] = String(Int(retryAfter.seconds.rounded(.up)))
         }

@@ -37,10 +37,11 @@ func proxyConfiguration(_ proxy: URL, interval: Duration = .milliseconds(200), r
     return configuration
 }
 
-/// Starts `chimera proxy` with simulated upstreams on `port` (0 for a free one).
-func startProxy(port: Int = 0) async throws -> SimulatedProxy {
+/// Starts `chimera proxy` with simulated upstreams on `port` (0 for a free one), retrying each
+/// upstream failure `retries` times.
+func startProxy(port: Int = 0, retries: Int = 0) async throws -> SimulatedProxy {
     var configuration = ChimeraConfiguration()
-    configuration.direct.maxRetries = 0
+    configuration.direct.maxRetries = retries
     return try await SimulatedProxy.start(configuration: configuration, port: port)
 }
 

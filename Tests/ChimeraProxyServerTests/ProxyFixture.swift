@@ -9,13 +9,15 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-/// Runs `body` with a `chimera proxy` serving simulated upstreams on a free loopback port.
+/// Runs `body` with a `chimera proxy` serving simulated upstreams on a free loopback port,
+/// retrying each upstream failure `retries` times.
 func withProxy<Result>(
     apiKey: String? = nil,
+    retries: Int = 0,
     _ body: (SimulatedProxy) async throws -> Result
 ) async throws -> Result {
     var configuration = ChimeraConfiguration()
-    configuration.direct.maxRetries = 0
+    configuration.direct.maxRetries = retries
     // Short upstream limits, so a stalled upstream releases its request before the proxy shuts down.
     configuration.direct.timeouts = Timeouts(connect: .seconds(2), request: .seconds(3), streamIdle: .seconds(3))
     let proxy = try await SimulatedProxy.start(configuration: configuration, options: ProxyServer.Options(apiKey: apiKey.map(Secret.init)))

@@ -112,7 +112,8 @@ struct ProxyModeTests {
     }
 
     @Test func a503ThenA200IsRetriedToSuccess() async throws {
-        try await withProxy { proxy in
+        // The proxy retries the provider; its client, which would retry too, leaves that to it.
+        try await withProxy(retries: 2) { proxy in
             try await withService(proxyModeConfiguration(proxy.baseURL, retries: 2)) { service in
                 let request = sampleRequest(.gemini, model: "gemini-2.5-flash@status=503,fail=1,retry-after-ms=10")
                 let response = try await service.complete(request)
@@ -123,7 +124,8 @@ struct ProxyModeTests {
     }
 
     @Test func a429HonoursRetryAfter() async throws {
-        try await withProxy { proxy in
+        // The proxy retries the provider; its client, which would retry too, leaves that to it.
+        try await withProxy(retries: 2) { proxy in
             try await withService(proxyModeConfiguration(proxy.baseURL, retries: 2)) { service in
                 let request = sampleRequest(.qwen, model: "qwen-plus@status=429,fail=1,retry-after=1")
                 let started = ContinuousClock.now

@@ -7,7 +7,7 @@ struct UpstreamStormTests {
     static let maxRetries = 2
 
     @Test func a429StormIsSentUpstreamAtMostOncePlusTheRetriesAndWaitsTheRetryAfter() async throws {
-        try await withSimulatedProxy { proxy in
+        try await withSimulatedProxy(retries: Self.maxRetries) { proxy in
             let simulator = proxy.simulator
             // Every request is refused with retry-after 1 s, 16 clients at once; unique model
             // strings (split=…) let the simulator count each request's attempts apart.
@@ -27,7 +27,7 @@ struct UpstreamStormTests {
     }
 
     @Test func a503BurstShorterThanTheRetriesSucceedsWithExactlyTheAttemptsItNeeded() async throws {
-        try await withSimulatedProxy { proxy in
+        try await withSimulatedProxy(retries: Self.maxRetries) { proxy in
             let simulator = proxy.simulator
             let models = (0..<16).map { "deepseek-chat@status=503,fail=2,retry-after-ms=200,split=\(2000 + $0)" }
             let started = ContinuousClock.now
@@ -44,7 +44,7 @@ struct UpstreamStormTests {
     }
 
     @Test func a503BurstLongerThanTheRetriesFailsClearlyWithoutExtraAttempts() async throws {
-        try await withSimulatedProxy { proxy in
+        try await withSimulatedProxy(retries: Self.maxRetries) { proxy in
             let simulator = proxy.simulator
             let models = (0..<16).map { "claude-sonnet-4-5@status=503,fail=10,retry-after-ms=50,split=\(3000 + $0)" }
             let outcomes = try await withService(Self.configuration(proxy.baseURL)) { service in

@@ -136,18 +136,29 @@ struct HealthStatusRuleTests {
         #expect(ledger.status == .healthy)
     }
 
-    @Test func aRecoveringProxyIsDegradedUntilItsFailuresAgeOut() {
+    @Test func aProxyBackAfterAnOutageIsHealthyAtTheFirstCheck() {
         var ledger = ProxyHealthLedger(configuration: .init(recentChecks: 4, degradedAfterRecentFailures: 2))
         _ = ledger.record(check: .refused, at: Date())
         _ = ledger.record(check: .refused, at: Date())
-        _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
-        #expect(ledger.status == .degraded)
-        #expect(ledger.reason == "2 of the last 3 health checks failed")
-        _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
-        #expect(ledger.status == .degraded)
-        // Now only one failure is among the last four checks.
+        #expect(ledger.status == .unhealthy)
         _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
         #expect(ledger.status == .healthy)
+    }
+
+    @Test func aProxyBackAfterAnOutageIsHealthyAtTheFirstAnsweredRequest() {
+        var ledger = ProxyHealthLedger(configuration: .init(unhealthyAfter: 3))
+        _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
+        for _ in 0..<3 { _ = ledger.record(check: .timedOut, at: Date()) }
+        #expect(ledger.status == .unhealthy)
+        let up = ledger.record(request: nil, over: .json, at: Date())
+        #expect(up?.to == .healthy)
+        // Failures outside an outage still count: two blips among the recent checks degrade.
+        _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
+        _ = ledger.record(check: .timedOut, at: Date())
+        _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
+        _ = ledger.record(check: .timedOut, at: Date())
+        _ = ledger.record(check: .alive(milliseconds: 3), at: Date())
+        #expect(ledger.status == .degraded)
     }
 
     @Test func aSlowCheckDegrades() {
@@ -176,11 +187,10 @@ struct HealthStatusRuleTests {
                 if let transition = ledger.record(check: check, at: Date()) { changes.append(transition.to) }
             }
         }
-        // Repeated outcomes change nothing; after an outage the proxy recovers only to degraded
-        // while its failures are among the recent checks.
-        #expect(changes == [.healthy, .unhealthy, .degraded, .unhealthy, .degraded, .unhealthy])
-        #expect(ledger.transitions.map(\.to) == [.unhealthy, .degraded, .unhealthy])
-        #expect(ledger.transitions.map(\.from) == [.degraded, .unhealthy, .degraded])
+        // Repeated outcomes change nothing; after an outage the proxy is healthy at the first check back.
+        #expect(changes == [.healthy, .unhealthy, .healthy, .unhealthy, .healthy, .unhealthy])
+        #expect(ledger.transitions.map(\.to) == [.unhealthy, .healthy, .unhealthy])
+        #expect(ledger.transitions.map(\.from) == [.healthy, .unhealthy, .healthy])
     }
 
     @Test func theProtocolsOfTheLastSuccessfulCheckAreKept() {

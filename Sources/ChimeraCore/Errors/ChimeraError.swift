@@ -75,6 +75,8 @@ public struct ChimeraError: Error, Sendable, Hashable, CustomStringConvertible {
     public var retryAfter: Duration?
     /// What the user can do about it.
     public var hint: String?
+    /// Which side of a proxy hop failed, when that is known (see ``Source``).
+    public var source: Source?
     /// Filled only by ``invalidConfiguration(_:)``; read through ``problems``.
     var configurationProblems: [ConfigurationProblem] = []
 

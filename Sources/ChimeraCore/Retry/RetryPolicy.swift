@@ -46,12 +46,15 @@ public struct RetryPolicy: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - operation: One attempt; receives the attempt number, starting at 1.
+    ///   - mayRetry: Whether the caller's layer may retry a retryable error at all (a proxy's
+    ///     client leaves the provider's errors to the proxy, which already retried them).
     ///   - onRetry: Called before each wait, with the error, the coming attempt number and the delay.
     /// - Returns: The first successful result.
     /// - Throws: The last error (converted to ``ChimeraError``), or ``ChimeraError/cancelled(provider:)``
     ///   when the task is cancelled while waiting.
     public func run<Result: Sendable>(
         _ operation: (_ attempt: Int) async throws(ChimeraError) -> Result,
+        mayRetry: (ChimeraError) -> Bool = { _ in true },
         onRetry: (_ error: ChimeraError, _ nextAttempt: Int, _ delay: Duration) -> Void = { _, _, _ in }
     ) async throws(ChimeraError) -> Result {
         var attempt = 1
@@ -59,7 +62,7 @@ public struct RetryPolicy: Sendable, Hashable {
             do {
                 return try await operation(attempt)
             } catch {
-                guard let delay = delay(beforeRetry: attempt, after: error) else { throw error }
+                guard mayRetry(error), let delay = delay(beforeRetry: attempt, after: error) else { throw error }
                 attempt += 1
                 onRetry(error, attempt, delay)
                 do {

@@ -8,15 +8,19 @@ import Foundation
 /// - ``ProxyHealthStatus/unhealthy``: a connection to the proxy was refused (by a check or a
 ///   real request) and nothing has reached it since, or ``ProxyHealthMonitor/Configuration/unhealthyAfter``
 ///   checks in a row failed;
-/// - ``ProxyHealthStatus/degraded``: the last check failed, or enough of the recent ones did
-///   (``ProxyHealthMonitor/Configuration/degradedAfterRecentFailures``), or the last check was
-///   slow, or the proxy reports unhealthy upstream providers;
+/// - ``ProxyHealthStatus/degraded``: the last check failed (and no request was answered since),
+///   or enough of the recent ones did (``ProxyHealthMonitor/Configuration/degradedAfterRecentFailures``:
+///   the proxy flaps), or the last check was slow, or the proxy reports unhealthy upstream providers;
 /// - ``ProxyHealthStatus/healthy``: none of that;
 /// - ``ProxyHealthStatus/unknown``: no check has finished and nothing says the proxy is down.
 ///
 /// Real requests only ever add evidence about reachability: a refused one marks the proxy
 /// unhealthy at once, an answered one (any HTTP status) clears that mark. They never enter the
 /// check statistics, whose latencies would otherwise mix liveness with model generation time.
+///
+/// A proxy back after an outage (the status was unhealthy) is healthy at the first check or
+/// request it answers: the failures of the outage are behind it, not a sign of flapping, so they
+/// no longer count among the recent checks.
 struct ProxyHealthLedger: Sendable {
     /// One finished check.
     struct Sample: Sendable, Hashable {
@@ -41,6 +45,11 @@ struct ProxyHealthLedger: Sendable {
     private(set) var transitions: [ProxyHealthTransition] = []
     /// A refusal was seen and nothing has reached the proxy since.
     private var refused = false
+    /// A request was answered after the last check, which failed: the proxy is back whatever it said.
+    private var answeredSinceFailedCheck = false
+    /// Checks recorded since the proxy came back from its last outage; `nil` before any outage
+    /// ended. Only these count as recent for the flapping rule.
+    private var checksSinceOutage: Int?
 
     init(configuration: ProxyHealthMonitor.Configuration) {
         self.configuration = configuration
@@ -52,6 +61,7 @@ struct ProxyHealthLedger: Sendable {
     mutating func record(check result: ProxyProbe.Result, at date: Date) -> ProxyHealthTransition? {
         totals.checks += 1
         lastCheckAt = date
+        answeredSinceFailedCheck = false
         samples.append(Sample(latency: result.latency, succeeded: result.isAlive))
         if samples.count > configuration.windowSize { samples.removeFirst(samples.count - configuration.windowSize) }
         if let error = result.error {
@@ -61,11 +71,11 @@ struct ProxyHealthLedger: Sendable {
             if result.wasRefused { refused = true }
             upstreams = nil
         } else {
-            consecutiveFailures = 0
-            refused = false
+            endOutage()
             protocols = result.protocols
             upstreams = result.upstreams
         }
+        checksSinceOutage = checksSinceOutage.map { $0 + 1 }
         return settle(at: date)
     }
 
@@ -84,7 +94,8 @@ struct ProxyHealthLedger: Sendable {
             noteError(error, at: date)
         } else if error == nil || error?.status != nil {
             // The proxy answered (an HTTP error status is still an answer): it is reachable.
-            refused = false
+            endOutage()
+            if samples.last?.succeeded == false { answeredSinceFailedCheck = true }
         }
         // Timeouts and cancellations say nothing about the proxy: a slow model looks the same.
         return settle(at: date)
@@ -98,6 +109,14 @@ struct ProxyHealthLedger: Sendable {
     /// Latency of the successful checks in the window.
     var latency: LatencySummary? {
         LatencySummary(samples.filter(\.succeeded).map(\.latency))
+    }
+
+    /// Evidence that the proxy is reachable: a refusal no longer stands, the failed checks in a
+    /// row are over, and the failures of an outage stop counting as recent.
+    private mutating func endOutage() {
+        if status == .unhealthy { checksSinceOutage = 0 }
+        consecutiveFailures = 0
+        refused = false
     }
 
     private mutating func noteError(_ error: ChimeraError, at date: Date) {
@@ -126,13 +145,16 @@ struct ProxyHealthLedger: Sendable {
         if consecutiveFailures >= configuration.unhealthyAfter {
             return (.unhealthy, "\(consecutiveFailures) health checks in a row failed; the last: \(lastError)")
         }
+        if answeredSinceFailedCheck {
+            return (.healthy, "the proxy answered a request after its last health check failed")
+        }
         guard let last = samples.last else {
             return (.unknown, "no health check has run yet")
         }
         if !last.succeeded {
             return (.degraded, "the last health check failed: \(lastError)")
         }
-        let recent = samples.suffix(configuration.recentChecks)
+        let recent = samples.suffix(min(configuration.recentChecks, checksSinceOutage ?? .max))
         let recentFailures = recent.count { !$0.succeeded }
         if recentFailures >= configuration.degradedAfterRecentFailures {
             return (.degraded, "\(recentFailures) of the last \(recent.count) health checks failed")

@@ -15,7 +15,8 @@ extension ProxyHealthMonitor {
         /// How many of the latest checks are looked at for intermittent failures.
         public var recentChecks: Int
         /// Failed checks among the ``recentChecks`` latest that make the proxy degraded even when
-        /// the last check succeeded (it is flapping, or it is recovering from an outage).
+        /// the last check succeeded (it is flapping); the failures of an outage the proxy came back
+        /// from do not count.
         public var degradedAfterRecentFailures: Int
         /// A successful check slower than this makes the proxy degraded.
         public var slowCheck: Duration

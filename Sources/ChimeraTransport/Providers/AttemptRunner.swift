@@ -48,11 +48,14 @@ struct AttemptRunner: Sendable {
                     let value = try await attempt()
                     observer?.record(RequestObserver.Attempt(provider: provider, route: route, wireProtocol: wireProtocol, latency: clock.now - attemptStarted, error: nil))
                     return value
-                } catch {
+                } catch var error {
+                    // Whatever a direct attempt fails with is the provider's side; a proxy in
+                    // front of this one says so to its own clients (`chimera-error-source`).
+                    if route == .direct, error.kind != .cancelled { error.source = .upstream }
                     observer?.record(RequestObserver.Attempt(provider: provider, route: route, wireProtocol: wireProtocol, latency: clock.now - attemptStarted, error: error))
                     throw error
                 }
-            }, onRetry: { error, next, delay in
+            }, mayRetry: mayRetry, onRetry: { error, next, delay in
                 logger.warning("request failed; retrying", metadata: metadata(for: error, attempt: next - 1, elapsed: clock.now - started, model: model, extra: ["retry_in": "\(delay.formattedSeconds)"]))
             })
             return result
@@ -62,6 +65,14 @@ struct AttemptRunner: Sendable {
             }
             throw error
         }
+    }
+
+    /// Whether this layer may retry `error`: not an error of the provider relayed by a proxy,
+    /// which already spent its own retries on it (retries of both layers would multiply).
+    /// Failures of the proxy hop itself, and errors of a proxy that does not say whose they
+    /// are, are retried as their kind allows.
+    func mayRetry(_ error: ChimeraError) -> Bool {
+        !(route == .proxy && error.source == .upstream)
     }
 
     private func metadata(for error: ChimeraError, attempt: Int, elapsed: Duration, model: String?, extra: Logger.Metadata) -> Logger.Metadata {

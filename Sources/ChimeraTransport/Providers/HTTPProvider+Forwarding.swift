@@ -102,7 +102,7 @@ extension HTTPProvider {
                 let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
                 let bytes = Array(reply.buffer.readableBytesView)
                 guard (200..<300).contains(reply.status) else {
-                    throw annotate(binding.decodeError(status: reply.status, headers: reply.headers, body: bytes, provider: id))
+                    throw answeredError(status: reply.status, headers: reply.headers, body: bytes)
                 }
                 var response = try binding.decodeResponse(bytes, for: request)
                 response.route = route
@@ -115,7 +115,7 @@ extension HTTPProvider {
             let headers = head.headers.map { ($0.name, $0.value) }
             guard (200..<300).contains(Int(head.status.code)) else {
                 let errorBody = await transport.errorBody(of: opened)
-                throw annotate(binding.decodeError(status: Int(head.status.code), headers: headers, body: Array(errorBody), provider: id))
+                throw answeredError(status: Int(head.status.code), headers: headers, body: Array(errorBody))
             }
             return ForwardedStream(headers: headers, opened: opened, idleTimeout: transport.streamIdleTimeout, classify: classify)
         })
@@ -147,7 +147,7 @@ extension HTTPProvider {
             let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             let bytes = Array(reply.buffer.readableBytesView)
             guard (200..<300).contains(reply.status) else {
-                throw annotate(binding.decodeError(status: reply.status, headers: reply.headers, body: bytes, provider: id))
+                throw answeredError(status: reply.status, headers: reply.headers, body: bytes)
             }
             return TokenCount(tokens: try binding.decodeTokenCount(bytes, provider: id), isEstimate: false)
         }

@@ -86,7 +86,7 @@ public struct HTTPProvider: LLMProvider {
         return try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
             let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             guard (200..<300).contains(reply.status) else {
-                throw annotate(binding.decodeError(status: reply.status, headers: reply.headers, body: Array(reply.body), provider: id))
+                throw answeredError(status: reply.status, headers: reply.headers, body: Array(reply.body))
             }
             var response = try binding.decodeResponse(Array(reply.body), for: outbound)
             response.route = route
@@ -111,7 +111,7 @@ public struct HTTPProvider: LLMProvider {
             let response = opened.response
             guard (200..<300).contains(Int(response.status.code)) else {
                 let errorBody = await transport.errorBody(of: opened)
-                throw annotate(binding.decodeError(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(errorBody), provider: id))
+                throw answeredError(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(errorBody))
             }
             return try await EventStreamReader.start(
                 opened,
@@ -134,10 +134,18 @@ public struct HTTPProvider: LLMProvider {
         return try await attempts.run(model: nil, logger: logger) { () throws(ChimeraError) in
             let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             guard (200..<300).contains(reply.status) else {
-                throw annotate(binding.decodeError(status: reply.status, headers: reply.headers, body: Array(reply.body), provider: id))
+                throw answeredError(status: reply.status, headers: reply.headers, body: Array(reply.body))
             }
             return try binding.decodeModelList(Array(reply.body), provider: id)
         }
+    }
+
+    /// The error an answer that is not a success means, as the binding reads it, with whose it is
+    /// (through a proxy, as the proxy's `chimera-error-source` header says) and annotated.
+    func answeredError(status: Int, headers: [(name: String, value: String)], body: [UInt8]) -> ChimeraError {
+        var error = binding.decodeError(status: status, headers: headers, body: body, provider: id)
+        if route == .proxy { error.source = ChimeraError.Source(headers: headers) }
+        return annotate(error)
     }
 
     func usableEndpoint() throws(ChimeraError) -> UpstreamEndpoint {

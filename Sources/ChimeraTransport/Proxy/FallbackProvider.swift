@@ -3,9 +3,14 @@ import ChimeraCore
 /// Sends requests through the proxy and, when the proxy fails, sends the same request directly
 /// (`PROXY_FALLBACK_TO_DIRECT=true`).
 ///
-/// Only failures before an answer began fall back: a stream that already delivered an event is
-/// never replayed. Requests that are wrong in themselves (invalid request, cancelled) do not fall
-/// back either; the direct attempt would fail the same way.
+/// Only failures of the proxy itself fall back — it could not be reached, timed out, or answered
+/// with an error of its own: a provider's error relayed by a healthy proxy (marked
+/// `chimera-error-source: upstream`) is the answer, and going direct would bypass the one
+/// controlled way out. A proxy that does not mark its errors (AIClient-2-API) falls back on
+/// every error, as it cannot be told apart. Only failures before an answer began fall back: a
+/// stream that already delivered an event is never replayed. Requests that are wrong in
+/// themselves (invalid request, cancelled) do not fall back either; the direct attempt would
+/// fail the same way.
 ///
 /// With a running ``ProxyHealthMonitor`` it does not wait for the proxy to fail: while the
 /// monitor says the proxy is ``ProxyHealthStatus/unhealthy`` requests go direct at once, and a
@@ -109,17 +114,11 @@ public struct FallbackProvider: LLMProvider {
     }
 
     private func unhealthy(_ monitor: ProxyHealthMonitor) -> ChimeraError {
-        ChimeraError(
-            kind: .proxyUnavailable,
-            message: "the health monitor reports the proxy unhealthy (\(monitor.report.reason))",
-            provider: id,
-            isRetryable: true,
-            hint: ProxyErrors.startProxyHint
-        )
+        ProxyErrors.knownDown(provider: id, reason: monitor.report.reason)
     }
 
     private static func fallsBack(_ error: ChimeraError) -> Bool {
-        error.kind != .invalidRequest && error.kind != .cancelled
+        error.source != .upstream && error.kind != .invalidRequest && error.kind != .cancelled
     }
 
     /// One error that says what the proxy did and why the direct attempt failed too.

@@ -187,6 +187,7 @@ public struct ProtobufProxyProvider: LLMProvider {
             ))
         }
         var error = ChimeraError(connectStatus: status, body: body, provider: id)
+        error.source = ChimeraError.Source(headers: headers)
         // Connect reads a bare 406 as `unknown`; like 404 and 415 it means the peer does not
         // serve this encoding. A 406 that carries a Chimera error is that error.
         if status == 406, !Self.carriesChimeraError(body) {

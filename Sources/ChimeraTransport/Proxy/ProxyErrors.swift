@@ -6,6 +6,20 @@ enum ProxyErrors {
     static let startProxyHint =
         "start one with `chimera proxy` (add --simulate to serve the built-in simulator), or point PROXY_SERVER_URL at your AIClient-2-API server; PROXY_FALLBACK_TO_DIRECT=true sends requests directly while the proxy is down"
 
+    /// The error of a request not sent because the proxy is known to be down, with the reason
+    /// the health monitor gave.
+    static func knownDown(provider: ProviderID, reason: String) -> ChimeraError {
+        var error = ChimeraError(
+            kind: .proxyUnavailable,
+            message: "the health monitor reports the proxy unhealthy (\(reason))",
+            provider: provider,
+            isRetryable: true,
+            hint: startProxyHint
+        )
+        error.source = .proxy
+        return error
+    }
+
     /// Adds proxy context to an error the proxy answered with.
     static func annotate(_ error: ChimeraError, proxyURL: String) -> ChimeraError {
         var error = error
@@ -28,7 +42,14 @@ enum ProxyErrors {
 
 extension TransportFailure {
     /// The error a call through the proxy at `proxyURL` reports for this failure.
+    /// The proxy hop itself failed (``ChimeraError/Source/proxy``), unless the call was cancelled.
     public func errorForProxyCall(provider: ProviderID, proxyURL: String) -> ChimeraError {
+        var error = errorOfProxyHop(provider: provider, proxyURL: proxyURL)
+        if error.kind != .cancelled { error.source = .proxy }
+        return error
+    }
+
+    private func errorOfProxyHop(provider: ProviderID, proxyURL: String) -> ChimeraError {
         switch reason {
         case .connectFailed:
             ChimeraError(kind: .proxyUnavailable, message: "cannot connect to the proxy at \(proxyURL)", provider: provider,

@@ -190,7 +190,7 @@ public struct LegacyOpenAICodec: LegacyCodec {
         let status = error.httpStatus
         let type = errorType(status: status)
         let code = status == 429 && !error.isRetryable ? "insufficient_quota" : type
-        return LegacyOpenAIWire.ErrorBody(error: .init(message: error.upstreamMessage ?? error.message, type: type, param: nil, code: code))
+        return LegacyOpenAIWire.ErrorBody(error: .init(message: error.upstreamMessage ?? error.message, type: type, param: nil, code: code, hint: error.hint))
     }
 
     static func finishReason(wire: String) -> FinishReason {

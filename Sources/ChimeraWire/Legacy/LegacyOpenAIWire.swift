@@ -178,7 +178,8 @@ enum LegacyOpenAIWire {
         }
     }
 
-    /// An error body: `{"error":{message,type,param,code}}`.
+    /// An error body: `{"error":{message,type,param,code}}`, and `hint` when Chimera knows what to
+    /// do about the error (SDKs show the whole body, so the hint reaches the user).
     struct ErrorBody: Encodable {
         var error: Detail
 
@@ -187,9 +188,10 @@ enum LegacyOpenAIWire {
             var type: String
             var param: String?
             var code: String
+            var hint: String?
 
             enum CodingKeys: String, CodingKey {
-                case message, type, param, code
+                case message, type, param, code, hint
             }
 
             func encode(to encoder: any Encoder) throws {
@@ -198,6 +200,7 @@ enum LegacyOpenAIWire {
                 try container.encode(type, forKey: .type)
                 try container.encode(param, forKey: .param)
                 try container.encode(code, forKey: .code)
+                try container.encodeIfPresent(hint, forKey: .hint)
             }
         }
     }

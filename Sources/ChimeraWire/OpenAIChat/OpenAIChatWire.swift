@@ -109,20 +109,21 @@ enum OpenAIChatWire {
         }
     }
 
-    /// `{"error":{"message","type","param":null,"code"}}`: the type of the error's status; the
+    /// `{"error":{"message","type","param":null,"code"}}`, and `hint` when Chimera knows what to do
+    /// about the error (SDKs show the whole body, so it reaches the user): the type of the error's status; the
     /// code repeats the type, as AIClient-2-API does, except for a 429 that must not be retried,
     /// which gets `insufficient_quota` so that OpenAI clients leave it alone.
     static func errorBody(_ error: ChimeraError) -> JSONValue {
         let status = error.httpStatus
         let type = errorType(status: status)
-        return [
-            "error": [
-                "message": .string(error.upstreamMessage ?? error.message),
-                "type": .string(type),
-                "param": nil,
-                "code": .string(status == 429 && !error.isRetryable ? "insufficient_quota" : type),
-            ],
+        var detail: JSONObject = [
+            "message": .string(error.upstreamMessage ?? error.message),
+            "type": .string(type),
+            "param": nil,
+            "code": .string(status == 429 && !error.isRetryable ? "insufficient_quota" : type),
         ]
+        if let hint = error.hint { detail["hint"] = .string(hint) }
+        return ["error": .object(detail)]
     }
 
     // MARK: Time

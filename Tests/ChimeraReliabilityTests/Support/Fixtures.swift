@@ -35,11 +35,12 @@ func withService<Result>(_ configuration: ChimeraConfiguration, logger: Logger =
 /// itself never retries upstream, so the simulator's counts are exactly what the client sent.
 func withSimulatedProxy<Result>(
     options: ProxyServer.Options = .init(), limits: ResponseLimits = .init(), server: ServerLimits = .init(),
-    logger: Logger = silentLogger,
+    logger: Logger = silentLogger, retries: Int = 0,
     _ body: (SimulatedProxy) async throws -> Result
 ) async throws -> Result {
     var configuration = ChimeraConfiguration(limits: limits, server: server)
-    configuration.direct.maxRetries = 0
+    // Upstream retries are the proxy's (its clients leave relayed provider errors to it).
+    configuration.direct.maxRetries = retries
     configuration.direct.timeouts = Timeouts(connect: .seconds(2), request: .seconds(5), streamIdle: .seconds(5))
     let proxy = try await SimulatedProxy.start(configuration: configuration, options: options, port: 0, logger: logger)
     do {
