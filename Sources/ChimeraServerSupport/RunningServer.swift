@@ -115,7 +115,7 @@ public struct RunningServer: Sendable {
                 try await serviceGroup.run()
                 listening.resolve(.failure(RunningServerError.stoppedBeforeListening))
             } catch {
-                listening.resolve(.failure(error))
+                listening.resolve(.failure(RunningServerError.binding(error, host: host, port: port)))
                 throw error
             }
         }

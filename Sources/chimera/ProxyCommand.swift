@@ -24,6 +24,10 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
+    func validate() throws {
+        try ListeningPort.validate(port)
+    }
+
     @Option(help: "The key clients must send (Authorization: Bearer, x-api-key, x-goog-api-key or ?key=); CHIMERA_PROXY_API_KEY also sets it, without showing it in the process list.")
     var apiKey: String?
 
@@ -56,7 +60,7 @@ struct ProxyCommand: AsyncParsableCommand {
             proxy = try await RunningProxy.start(configuration: upstreams, options: options, host: host, port: port, logger: logger)
         } catch {
             try await simulator?.shutdown()
-            printToStandardError("error: \(ChimeraError(describing: error).description)")
+            printToStandardError(startFailure(error))
             throw ExitCode.failure
         }
         // Written unbuffered: scripts (and tests) that start the proxy wait for the first line.

@@ -32,9 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     var shutdownGracePeriod = 30.0
 
     func validate() throws {
-        guard (0...65_535).contains(port) else {
-            throw ValidationError("--port \(port): accepted: 0 to 65535")
-        }
+        try ListeningPort.validate(port)
         guard maxBodyBytes > 0 else {
             throw ValidationError("--max-body-bytes \(maxBodyBytes): accepted: a positive number of bytes")
         }
@@ -54,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
                 gracePeriod: .milliseconds(Int64(shutdownGracePeriod * 1000)), logger: logger
             )
         } catch {
-            printToStandardError("error: \(ChimeraError(describing: error).description)")
+            printToStandardError(startFailure(error))
             throw ExitCode.failure
         }
         var mode = configuration.connectionMode.rawValue

@@ -30,12 +30,16 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0 picks a free one).")
     var port = 9000
 
+    func validate() throws {
+        try ListeningPort.validate(port)
+    }
+
     func run() async throws {
         let simulator: RunningSimulator
         do {
             simulator = try await ProviderSimulator.start(host: host, port: port)
         } catch {
-            printToStandardError("error: cannot listen on \(host):\(port): \(error)")
+            printToStandardError(startFailure(error))
             throw ExitCode.failure
         }
         let exports = ProviderID.allCases.map { "\($0.environmentPrefix)_BASE_URL=\(simulator.baseURL(for: $0).absoluteString)" }

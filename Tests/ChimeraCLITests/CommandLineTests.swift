@@ -84,6 +84,34 @@ struct CommandLineTests {
         #expect(proxy.standardError.contains("refusing to listen on 0.0.0.0 without an API key"), "\(proxy.standardError)")
     }
 
+    /// Issue 16, item 5: a port out of range is refused, not taken modulo 65536.
+    @Test(arguments: ["proxy", "serve", "simulate"])
+    func aPortOutOfRangeIsRefused(command: String) async throws {
+        let outOfRange = try await CommandRunner.run([command, "--port", "70000"], timeout: .seconds(30))
+        #expect(outOfRange.status != 0)
+        #expect(outOfRange.standardError.contains("--port 70000: accepted: 1 to 65535, or 0 for a free port"), "\(outOfRange.standardError)")
+    }
+
+    /// Issue 16, item 5: a busy port is named in one plain line, not as a socket call's errno.
+    @Test(arguments: ["proxy", "serve", "simulate"])
+    func aBusyPortIsNamed(command: String) async throws {
+        let (holder, line) = try await CommandRunner.start(["simulate", "--port", "0"])
+        let port = line.split(separator: ":").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+        do {
+            let port = try #require(port, "no port in: \(line)")
+            let busy = try await CommandRunner.run([command, "--port", "\(port)"], timeout: .seconds(30))
+            #expect(busy.status != 0)
+            #expect(busy.standardError.contains("error: port \(port) is in use on 127.0.0.1"), "\(busy.standardError)")
+            #expect(!busy.standardError.contains("errno"), "\(busy.standardError)")
+        } catch {
+            holder.terminate()
+            try await CommandRunner.waitForExit(holder)
+            throw error
+        }
+        holder.terminate()
+        try await CommandRunner.waitForExit(holder)
+    }
+
     @Test func demoRunsOfflineAndExitsZero() async throws {
         let demo = try await CommandRunner.run(["demo"], timeout: .seconds(60))
         #expect(demo.status == 0, "\(demo.standardError)")
