@@ -46,7 +46,7 @@ struct APIErrorBody: Encodable {
 
     /// The response for `error`: OpenAI's error shape under `/v1/` (so OpenAI SDKs raise their
     /// usual exceptions), this shape elsewhere; `Retry-After` when the error has a wait hint and
-    /// `WWW-Authenticate` on a 401.
+    /// `WWW-Authenticate` on serve's own 401.
     static func response(for error: ChimeraError, path: String, requestID: String?) -> Response {
         let status = error.httpStatus
         let body: Data
@@ -64,7 +64,9 @@ struct APIErrorBody: Encodable {
         if let retryAfter = error.retryAfter {
             response.headers[.retryAfter] = String(Int(retryAfter.seconds.rounded(.up)))
         }
-        if status == 401 {
+        // Only serve's own refusal asks for serve's key: a provider's 401 names a provider and
+        // says nothing about the bearer the client sent here.
+        if status == 401, error.provider == nil {
             response.headers[.wwwAuthenticate] = #"Bearer realm="chimera""#
         }
         return response

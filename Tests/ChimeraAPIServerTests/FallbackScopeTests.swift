@@ -1,4 +1,7 @@
 import Chimera
+import ChimeraAPIServer
+import HTTPTypes
+import NIOCore
 import ChimeraTestSupport
 import Foundation
 import Testing
@@ -30,5 +33,28 @@ struct FallbackScopeTests {
             #expect(direct.stats.totalRequests == 1)
             try await service.shutdown()
         }
+    }
+
+    /// Issue 15, item 10: a provider's 401 relayed by the proxy is the provider's, and `chimera
+    /// serve` does not ask its own client for a key (`WWW-Authenticate`) because of it.
+    @Test func aProvidersRelayed401IsNotBlamedOnServesKey() async throws {
+        let proxy = try await startProxy()
+        var configuration = proxyConfiguration(proxy.baseURL, interval: .seconds(60), retries: 0)
+        configuration.proxy.fallbackToDirect = false
+        let service = LLMService(configuration: configuration)
+        let error = await #expect(throws: ChimeraError.self) {
+            try await service.complete(ChatRequest(provider: .anthropic, model: "claude-sonnet-4-5@status=401", messages: [.user("Hi")]))
+        }
+        #expect(error?.source == .upstream)
+        try await service.shutdown()
+
+        try await withAPI(configuration) { client, _ in
+            let body = ByteBuffer(string: #"{"provider":"anthropic","model":"claude-sonnet-4-5@status=401","prompt":"hi"}"#)
+            try await client.execute(uri: "/api/v1/generate", method: .post, headers: [.contentType: "application/json"], body: body) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == nil)
+            }
+        }
+        try await proxy.shutdown()
     }
 }
