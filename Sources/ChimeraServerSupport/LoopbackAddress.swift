@@ -77,7 +77,9 @@ public enum LoopbackAddress {
 
     /// The names the hosts file maps to loopback addresses.
     private static func localNames(in path: String) -> Set<String> {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }  // No hosts file: only `localhost`.
+        // No hosts file, or one that cannot be read: only `localhost` counts. That fails closed:
+        // fewer names pass for loopback, so a keyless bind is refused rather than opened.
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         var names: Set<String> = []
         for line in text.split(whereSeparator: \.isNewline) {
             let fields = line.prefix { $0 != "#" }.split(whereSeparator: \.isWhitespace)

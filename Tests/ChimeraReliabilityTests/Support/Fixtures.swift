@@ -88,6 +88,7 @@ func openSockets(toPort port: Int) throws -> Int {
     }
     let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
     return descriptors.count { descriptor in
+        // A descriptor closed between the listing and this read is no longer open: not counted.
         guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)"),
               target.hasPrefix("socket:[") else { return false }
         return inodes.contains(target.dropFirst("socket:[".count).dropLast())
