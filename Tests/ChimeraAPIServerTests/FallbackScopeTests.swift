@@ -46,6 +46,8 @@ struct FallbackScopeTests {
             try await service.complete(ChatRequest(provider: .anthropic, model: "claude-sonnet-4-5@status=401", messages: [.user("Hi")]))
         }
         #expect(error?.source == .upstream)
+        #expect(error?.hint?.contains("ANTHROPIC_API_KEY") == true, "\(String(describing: error?.hint))")
+        #expect(error?.description.contains("PROXY_API_KEY") == false)
         try await service.shutdown()
 
         try await withAPI(configuration) { client, _ in

@@ -38,6 +38,28 @@ struct FaultInjectionTests {
         #expect(elapsed < .seconds(20), "\(behaviour) took \(elapsed)")
     }
 
+    /// Issue 15, item 10: a proxy that answered, dripped and then closed was reachable: the
+    /// error says the connection was lost, not "start one with `chimera proxy`".
+    @Test func aProxyThatDripsThenClosesIsALostConnectionNotAMissingProxy() async throws {
+        let fake = try await MisbehavingServer.start(.dripThenClose)
+        let failure: ChimeraError?
+        do {
+            var configuration = proxyMode(fake.url)
+            configuration.proxy.timeouts.request = .seconds(10)
+            failure = try await withService(configuration) { service in
+                await #expect(throws: ChimeraError.self) { try await run(service, request(.openai, model: "gpt-4.1")) }
+            }
+        } catch {
+            try await fake.shutdown()
+            throw error
+        }
+        try await fake.shutdown()
+        let error = try #require(failure)
+        #expect(error.message.contains("was lost"), "\(error)")
+        #expect(error.hint?.contains("chimera proxy") != true, "\(error)")
+        #expect(error.source == .proxy)
+    }
+
     @Test(arguments: MisbehavingServer.Behaviour.connectionFaults)
     func repeatedFaultsLeakNoFileDescriptorsOrMemory(behaviour: MisbehavingServer.Behaviour) async throws {
         // A warm-up round loads lazily initialised state (thread pools, caches) before measuring.

@@ -153,7 +153,9 @@ public struct HTTPTransport: Sendable {
             let maxBodyBytes = limits.maxBodyBytes
             return try await Self.cancelling(at: deadline) {
                 let response = try await client.execute(request, deadline: .distantFuture, logger: logger)
-                let body = try await response.body.collect(upTo: maxBodyBytes)
+                let body = response.status.code >= 400
+                    ? try await Self.prefix(of: response.body, maxBytes: Self.errorBodyBytes)
+                    : try await response.body.collect(upTo: maxBodyBytes)
                 return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, buffer: body)
             }
         } catch {
@@ -234,16 +236,33 @@ public struct HTTPTransport: Sendable {
         return String(url[..<(rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? url.endIndex)])
     }
 
-    /// Reads the rest of an error response's body, bounded, for the error report, and gives the
+    /// How much of an error answer's body is read for its report: enough for any provider's
+    /// error JSON, little enough that a huge error body costs nothing.
+    static let errorBodyBytes = 64 << 10
+
+    /// Reads the start of an error response's body, bounded, for the error report, and gives the
     /// connection back.
     public func errorBody(of opened: OpenResponse) async -> Data {
         defer { opened.permit?.release() }
         do {
-            return Data(buffer: try await opened.response.body.collect(upTo: 64 << 10))
+            return Data(buffer: try await Self.prefix(of: opened.response.body, maxBytes: Self.errorBodyBytes))
         } catch {
             // The status already says what failed; a body that cannot be read adds nothing.
             return Data()
         }
+    }
+
+    /// The first `maxBytes` of a body. Unlike `collect(upTo:)`, a longer body is cut, not an
+    /// error: a provider's 100 MB error page still says what failed in its first bytes. Leaving
+    /// the rest unread closes the connection.
+    static func prefix(of body: HTTPClientResponse.Body, maxBytes: Int) async throws -> ByteBuffer {
+        var collected = ByteBuffer()
+        for try await var part in body {
+            collected.writeBuffer(&part)
+            if collected.readableBytes >= maxBytes { break }
+        }
+        if collected.readableBytes > maxBytes { collected.moveWriterIndex(to: collected.readerIndex + maxBytes) }
+        return collected
     }
 }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ChimeraCore
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// What went wrong below HTTP: the connection could not be made, a time limit ran out, the peer
@@ -59,6 +60,9 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
             default:
                 reason = .other
             }
+        case is HTTPParserError:
+            // The peer answered, then broke the framing or closed mid-body: the answer was cut.
+            reason = .connectionLost
         case is NIOConnectionError:
             reason = .connectFailed
         case let error as IOError where [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode):

@@ -27,7 +27,7 @@ enum ProxyErrors {
         if error.hint == nil {
             switch error.status {
             case 401?, 403?:
-                error.hint = "the proxy refused its key: set PROXY_API_KEY to the key the proxy requires"
+                error.hint = keyRefusalHint(source: error.source, provider: error.provider)
             case 404?:
                 error.hint = "the proxy does not serve this route; check <PROVIDER>_PROXY_ROUTE against the provider ids the proxy accepts"
             case let status? where status >= 500:
@@ -37,6 +37,21 @@ enum ProxyErrors {
             }
         }
         return error
+    }
+
+    /// Whose key a 401 or 403 through the proxy is about: the proxy's own refusal is about
+    /// PROXY_API_KEY; a provider's refusal the proxy relayed is about the key the proxy holds for
+    /// that provider; a proxy that does not say (AIClient-2-API) leaves both possible.
+    private static func keyRefusalHint(source: ChimeraError.Source?, provider: ProviderID?) -> String {
+        let providerKey = provider.map { "\($0.environmentPrefix)_API_KEY" } ?? "the provider's API key"
+        switch source {
+        case .proxy?:
+            return "the proxy refused its key: set PROXY_API_KEY to the key the proxy requires"
+        case .upstream?:
+            return "the provider refused the key the proxy sent it: check \(providerKey) where the proxy runs"
+        case nil:
+            return "the proxy refused its key (set PROXY_API_KEY to the key it requires), or the provider refused the proxy's key for it (check \(providerKey) where the proxy runs)"
+        }
     }
 }
 
@@ -70,7 +85,7 @@ extension TransportFailure {
                          isRetryable: true, hint: "more concurrent requests than the pool allows: raise PROXY_POOL_SIZE (up to 1024), PROXY_TIMEOUT_SECONDS, or send fewer at once")
         case .other:
             ChimeraError(kind: .proxyUnavailable, message: "the request to the proxy at \(proxyURL) failed: \(detail)", provider: provider, isRetryable: false,
-                         hint: ProxyErrors.startProxyHint)
+                         hint: "check PROXY_SERVER_URL and the proxy's log")
         }
     }
 }

@@ -22,6 +22,9 @@ final class MisbehavingServer: Sendable {
         case dripBody
         /// The same with a protobuf content type, as the proxy answers a Connect unary call.
         case dripProtobufBody
+        /// Sends a 200 head with a chunked JSON body, five one-byte chunks 100 ms apart, then
+        /// closes without ending the body: a proxy that dripped and then gave up.
+        case dripThenClose
         /// Answers every request with an OpenAI event stream that never ends, 16 KiB of text per
         /// event, one every 20 ms: a client that stops reading stalls its relay within seconds.
         case endlessStream
@@ -118,6 +121,13 @@ private final class MisbehavingHandler: ChannelInboundHandler, Sendable {
             channel.writeAndFlush(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-type: \(contentType)\r\ncontent-length: \(body.count)\r\n\r\n")).whenSuccess {
                 Self.drip(body[...], every: .seconds(1), on: channel)
             }
+        case .dripThenClose:
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+            channel.writeAndFlush(ByteBuffer(string: head)).whenSuccess {
+                Self.drip(Array("1\r\n \r\n1\r\n \r\n1\r\n \r\n1\r\n \r\n1\r\n \r\n".utf8)[...], every: .milliseconds(20), on: channel) {
+                    channel.close(promise: nil)
+                }
+            }
         case .endlessStream:
             let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
             let text = String(repeating: "x", count: 16 << 10)
@@ -168,10 +178,12 @@ private final class MisbehavingHandler: ChannelInboundHandler, Sendable {
         }
     }
 
-    private static func drip(_ bytes: ArraySlice<UInt8>, every interval: TimeAmount, on channel: any Channel) {
-        guard let byte = bytes.first, channel.isActive else { return }
+    /// Writes `bytes` one at a time, `interval` apart, then calls `done`.
+    private static func drip(_ bytes: ArraySlice<UInt8>, every interval: TimeAmount, on channel: any Channel, then done: @escaping @Sendable () -> Void = {}) {
+        guard channel.isActive else { return }
+        guard let byte = bytes.first else { return done() }
         channel.writeAndFlush(ByteBuffer(bytes: [byte])).whenSuccess {
-            channel.eventLoop.scheduleTask(in: interval) { drip(bytes.dropFirst(), every: interval, on: channel) }
+            channel.eventLoop.scheduleTask(in: interval) { drip(bytes.dropFirst(), every: interval, on: channel, then: done) }
         }
     }
 }
