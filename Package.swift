@@ -148,7 +148,9 @@ let package = Package(
             name: "ChimeraAPIServer",
             dependencies: [
                 "Chimera",
+                "ChimeraRelay",
                 "ChimeraServerSupport",
+                "ChimeraWire",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,4 +1,5 @@
 import ChimeraCore
+import ChimeraRelay
 import ChimeraWire
 import Foundation
 import Hummingbird
@@ -44,26 +45,24 @@ struct APIErrorBody: Encodable {
         )
     }
 
+    /// This shape's bytes for `error`.
+    static func data(_ error: ChimeraError, requestID: String?) -> [UInt8] {
+        do {
+            return Array(try APIJSON.encoder.encode(APIErrorBody(error, requestID: requestID)))
+        } catch {
+            // Only a non-finite retry-after could fail to encode; the status still says it all.
+            return Array(#"{"error":{"type":"internal","message":"the error could not be written as JSON"}}"#.utf8)
+        }
+    }
+
     /// The response for `error`: OpenAI's error shape under `/v1/` (so OpenAI SDKs raise their
     /// usual exceptions), this shape elsewhere; `Retry-After` when the error has a wait hint and
     /// `WWW-Authenticate` on serve's own 401.
     static func response(for error: ChimeraError, path: String, requestID: String?) -> Response {
         let status = error.httpStatus
-        let body: Data
-        if path.hasPrefix("/v1/") {
-            body = LegacyOpenAICodec(provider: error.provider ?? .openai).encodeError(error)
-        } else {
-            do {
-                body = try APIJSON.encoder.encode(APIErrorBody(error, requestID: requestID))
-            } catch {
-                // Only a non-finite retry-after could fail to encode; the status still says it all.
-                body = Data(#"{"error":{"type":"internal","message":"the error could not be written as JSON"}}"#.utf8)
-            }
-        }
-        var response = Response.json(data: body, status: HTTPResponse.Status(code: status))
-        if let retryAfter = error.retryAfter {
-            response.headers[.retryAfter] = String(Int(retryAfter.seconds.rounded(.up)))
-        }
+        let body = path.hasPrefix("/v1/") ? OpenAIChatBinding(provider: error.provider ?? .openai).encodeError(error) : data(error, requestID: requestID)
+        var response = Response.json(data: Data(body), status: HTTPResponse.Status(code: status))
+        response.headers.describeFailure(error)
         // Only serve's own refusal asks for serve's key: a provider's 401 names a provider and
         // says nothing about the bearer the client sent here.
         if status == 401, error.provider == nil {

@@ -1,4 +1,5 @@
 import ChimeraCore
+import ChimeraRelay
 import ChimeraTransport
 import Prometheus
 
@@ -47,6 +48,15 @@ final class APIMetrics: Sendable {
             labels: [("provider", provider.rawValue), ("route", route.rawValue)],
             buckets: Self.durationBuckets
         ).record(duration)
+    }
+
+    /// Counts every request the relay answered.
+    var relayObserver: RelayObserver {
+        RelayObserver { [self] record in
+            // A body too broken to name its provider is counted only among the HTTP responses.
+            guard let provider = record.provider else { return }
+            recordRequest(provider: provider, route: record.route, error: record.error, duration: record.latency)
+        }
     }
 
     /// Counts every attempt the providers make, retries and fallbacks included.

@@ -63,7 +63,7 @@ extension APIServer {
                 do {
                     return .success(try await service.listModels(id))
                 } catch {
-                    return .failure(Self.chimeraError(error))
+                    return .failure(ChimeraError(wrapping: error))
                 }
             }
             group.addTask {

@@ -1,4 +1,5 @@
 import Chimera
+import ChimeraRelay
 import ChimeraTransport
 import Foundation
 import Hummingbird
@@ -51,6 +52,8 @@ public struct APIServer: Sendable {
     /// The server's settings.
     public let options: Options
     let metrics: APIMetrics
+    /// The path of every chat request, as on `chimera proxy`.
+    let relay: Relay
     let logger: Logger
     let startedAt: ContinuousClock.Instant
 
@@ -63,7 +66,9 @@ public struct APIServer: Sendable {
     public init(configuration: ChimeraConfiguration, options: Options = Options(), logger: Logger) {
         let metrics = APIMetrics()
         self.metrics = metrics
-        self.service = LLMService(configuration: configuration, observer: metrics.observer, logger: logger)
+        let service = LLMService(configuration: configuration, observer: metrics.observer, logger: logger)
+        self.service = service
+        self.relay = Relay(service: service, observer: metrics.relayObserver)
         self.options = options
         self.logger = logger
         self.startedAt = .now
@@ -96,16 +101,6 @@ public struct APIServer: Sendable {
     /// Shuts down the service's HTTP client. Call once, after the HTTP server stopped.
     public func shutdown() async throws {
         try await service.shutdown()
-    }
-
-    /// The route requests report when they failed before a provider answered.
-    var intendedRoute: Route {
-        service.configuration.connectionMode == .proxy ? .proxy : .direct
-    }
-
-    /// Reads the whole body, bounded by ``Options/maxBodyBytes``.
-    func readBody(_ request: Request) async throws(ChimeraError) -> Data {
-        Data(buffer: try await request.wholeBody(upTo: options.maxBodyBytes))
     }
 
     /// Seconds since the server was created.

@@ -31,31 +31,8 @@ struct GenerateRequest {
         } catch {
             throw ChimeraError.invalidRequest("body: expected a JSON object with the fields \(Self.fields.joined(separator: ", "))")
         }
-        let request = try object.chatRequest()
-        try request.validate()
-        try Self.checkCapabilities(of: request)
-        chatRequest = request
-    }
-
-    /// Refuses what the provider's API does not accept, before anything is sent.
-    ///
-    /// - Throws: ``ChimeraError`` of kind `invalidRequest` naming the field and the accepted values.
-    static func checkCapabilities(of request: ChatRequest) throws(ChimeraError) {
-        let capabilities = ProviderCapabilities.of(request.provider)
-        let name = request.provider.displayName
-        if let temperature = request.temperature, !capabilities.temperatureRange.contains(temperature) {
-            let range = capabilities.temperatureRange
-            throw ChimeraError.invalidRequest(
-                "temperature: \(temperature) is out of range for \(name); accepted: \(String(format: "%g", range.lowerBound)) to \(String(format: "%g", range.upperBound))",
-                provider: request.provider
-            )
-        }
-        if let limit = capabilities.maxStopSequences, request.stopSequences.count > limit {
-            throw ChimeraError.invalidRequest(
-                "stop: \(request.stopSequences.count) sequences are more than \(name) accepts; accepted: at most \(limit)",
-                provider: request.provider
-            )
-        }
+        // The provider checks the values (``ChatRequest/validate()``), with the same messages on every path.
+        chatRequest = try object.chatRequest()
     }
 
     /// The raw fields, each checked for its JSON type as it is read.

@@ -62,7 +62,7 @@ extension ProxyServer {
         } catch {
             return Relay.errorResponse(error, caller: caller, streaming: procedure.isServerStreaming)
         }
-        let inbound = InboundChat(provider: routed ?? .openai, body: body, stream: procedure.isServerStreaming, headers: Self.lowercased(request.headers))
-        return await relay.chat(inbound, caller: caller, context: CallContext(requestID: context.requestID, traceparent: request.headers[HTTPField.Name("traceparent")!]))
+        let inbound = InboundChat(provider: routed, body: body, stream: procedure.isServerStreaming, headers: InboundChat.headers(request.headers))
+        return await relay.chat(inbound, caller: caller, context: CallContext(request, requestID: context.requestID))
     }
 }

@@ -124,7 +124,7 @@ public struct ProxyServer: Sendable {
             return Relay.errorResponse(error, caller: binding, streaming: false)
         }
         AuditNotes.current?.note(provider: provider)
-        let callContext = CallContext(requestID: context.requestID, traceparent: request.headers[HTTPField.Name("traceparent")!])
+        let callContext = CallContext(request, requestID: context.requestID)
         if route.action == .models {
             return await relay.models(of: provider, caller: binding, context: callContext)
         }
@@ -140,7 +140,7 @@ public struct ProxyServer: Sendable {
         case .streamingChat: true
         default: nil
         }
-        let inbound = InboundChat(provider: provider, body: body, model: model, stream: stream, headers: Self.lowercased(request.headers))
+        let inbound = InboundChat(provider: provider, body: body, model: model, stream: stream, headers: InboundChat.headers(request.headers))
         if route.action == .countTokens {
             return await relay.countTokens(inbound, caller: binding, context: callContext)
         }
@@ -169,11 +169,6 @@ public struct ProxyServer: Sendable {
     /// The whole body, bounded by ``Options/maxBodyBytes``.
     func readBody(_ request: Request) async throws(ChimeraError) -> [UInt8] {
         Array(try await request.wholeBody(upTo: options.maxBodyBytes).readableBytesView)
-    }
-
-    /// The headers, names lowercased, for the relay to pick the forwarded ones from.
-    static func lowercased(_ headers: HTTPFields) -> [(name: String, value: String)] {
-        headers.map { ($0.name.canonicalName, $0.value) }
     }
 
     /// The protocol a request speaks, as the audit log names it.

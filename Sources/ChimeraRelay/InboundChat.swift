@@ -1,9 +1,15 @@
 import ChimeraCore
+import HTTPTypes
+import Hummingbird
 
 /// One chat request as a server received it, before the relay read it.
 public struct InboundChat: Sendable {
-    /// The provider the route or headers chose; ``retarget`` may change it once the body is read.
-    public var provider: ProviderID
+    /// The provider the route or headers chose; `nil` when only the body names it (`chimera
+    /// serve`'s routes, Connect without a route). ``retarget`` may change it once the body is read.
+    public var provider: ProviderID?
+    /// The dialect a body is read in before it is retargeted: a body that names its provider is
+    /// read as OpenAI's until it says which.
+    var readingProvider: ProviderID { provider ?? .openai }
     /// The body as sent.
     public var body: [UInt8]
     /// The model from the URL (Gemini), if any.
@@ -18,7 +24,7 @@ public struct InboundChat: Sendable {
 
     /// Creates an inbound chat request.
     public init(
-        provider: ProviderID,
+        provider: ProviderID?,
         body: [UInt8],
         model: String? = nil,
         stream: Bool? = nil,
@@ -31,5 +37,20 @@ public struct InboundChat: Sendable {
         self.stream = stream
         self.headers = headers
         self.retarget = retarget
+    }
+}
+
+extension InboundChat {
+    /// A request's headers as the relay keeps them: names lowercased.
+    public static func headers(_ fields: HTTPFields) -> [(name: String, value: String)] {
+        fields.map { ($0.name.canonicalName, $0.value) }
+    }
+}
+
+extension CallContext {
+    /// The context of a call made for an inbound request: its id, and the caller's W3C
+    /// `traceparent`, passed on upstream.
+    public init(_ request: Request, requestID: String) {
+        self.init(requestID: requestID, traceparent: request.headers[HTTPField.Name("traceparent")!])
     }
 }

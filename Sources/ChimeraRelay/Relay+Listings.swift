@@ -21,7 +21,7 @@ extension Relay {
     /// API has one, else Chimera's estimate, which the answer marks with `chimera-token-count: estimate`.
     public func countTokens(_ inbound: InboundChat, caller: any ProtocolBinding, context: CallContext) async -> Response {
         do throws(ChimeraError) {
-            let request = try caller.decodeTokenCountRequest(inbound.body, provider: inbound.provider, model: inbound.model)
+            let request = try caller.decodeTokenCountRequest(inbound.body, provider: inbound.readingProvider, model: inbound.model)
             AuditNotes.current?.note(request)
             let count = try await service.countTokens(request, context: context)
             var response = Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: caller.encodeTokenCount(count.tokens))))

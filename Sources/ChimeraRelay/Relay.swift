@@ -56,10 +56,14 @@ public struct Relay: Sendable {
 
     /// Reads the inbound body once and points it at its provider and model.
     private func read(_ inbound: InboundChat, caller: any CallerBinding) throws(ChimeraError) -> ChatRequest {
-        var request = try caller.decodeRequest(inbound.body, provider: inbound.provider, model: inbound.model, stream: inbound.stream)
+        var request = try caller.decodeRequest(inbound.body, provider: inbound.readingProvider, model: inbound.model, stream: inbound.stream)
         if let retarget = inbound.retarget {
             (request.provider, request.model) = try retarget(request)
         }
+        // Checked before anything else can fail (a provider without a key, a proxy that is
+        // down): a bad value is the caller's error whatever the configuration, with the same
+        // message on every path.
+        try request.validate()
         return request
     }
 
@@ -86,7 +90,7 @@ public struct Relay: Sendable {
             return failed(request, error, caller: caller, started: started, context: context)
         }
         let relay = self
-        let opening = caller.makeStreamEncoder(for: request)
+        let opening = caller.makeStreamEncoder(for: request, route: stream.route, wireProtocol: stream.wireProtocol)
         var headers: HTTPFields = [.contentType: opening.contentType, .cacheControl: "no-cache"]
         headers.describe(route: stream.route, wireProtocol: stream.wireProtocol, dropped: stream.droppedFields)
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
@@ -130,8 +134,7 @@ public struct Relay: Sendable {
         let binding = forwarder.binding
         let answer: ForwardedAnswer
         do throws(ChimeraError) {
-            // The same policy as every path; what the provider ignores stays in the body as sent.
-            try request.validate()
+            // What the provider ignores stays in the body as sent.
             let body = inbound.retarget == nil ? inbound.body : try binding.replacingModel(in: inbound.body, with: request.model)
             let forwarded = inbound.headers.filter { binding.forwardedHeaders.contains($0.name) }
             answer = try await forwarder.forward(ForwardedCall(body: body, request: request, headers: forwarded), context: context)
@@ -230,7 +233,7 @@ public struct Relay: Sendable {
     }
 
     private func record(
-        provider: ProviderID, model: String, streamed: Bool, passedThrough: Bool, route: Route? = nil, status: Int,
+        provider: ProviderID?, model: String, streamed: Bool, passedThrough: Bool, route: Route? = nil, status: Int,
         error: ChimeraError?, usage: Usage?, started: ContinuousClock.Instant, timeToFirstEvent: Duration? = nil, context: CallContext
     ) {
         guard let observer else { return }

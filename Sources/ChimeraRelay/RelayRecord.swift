@@ -4,8 +4,8 @@ import ChimeraCore
 /// (for a stream, when its last byte is written): the metrics, the status page and logs are fed
 /// from it.
 public struct RelayRecord: Sendable {
-    /// The provider asked.
-    public var provider: ProviderID
+    /// The provider asked; `nil` when the request could not be read far enough to name one.
+    public var provider: ProviderID?
     /// The model asked for.
     public var model: String
     /// Whether the answer streamed.

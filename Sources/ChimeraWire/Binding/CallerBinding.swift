@@ -20,8 +20,9 @@ public protocol CallerBinding: Sendable {
     /// - Throws: ``ChimeraError`` when the answer cannot be written (a protobuf message over 2 GiB).
     func encodeResponse(_ response: ChatResponse, for request: ChatRequest) throws(ChimeraError) -> [UInt8]
 
-    /// An encoder of one streamed answer to `request`.
-    func makeStreamEncoder(for request: ChatRequest) -> any StreamEncoder
+    /// An encoder of one streamed answer to `request`, which travels `route` over `wireProtocol`
+    /// (Chimera's own protocol says so in its last event; the providers' have no place for it).
+    func makeStreamEncoder(for request: ChatRequest, route: Route, wireProtocol: WireProtocol) -> any StreamEncoder
 
     /// The answer to a request that failed before any answer began.
     ///
@@ -53,6 +54,11 @@ extension ProtocolBinding {
 
     /// `application/json`.
     public var responseContentType: String { "application/json" }
+
+    /// The family's own stream encoder: its events have no place for the route.
+    public func makeStreamEncoder(for request: ChatRequest, route: Route, wireProtocol: WireProtocol) -> any StreamEncoder {
+        makeStreamEncoder(for: request)
+    }
 
     /// The family's error body with the error's status, streaming or not (a stream that fails
     /// before it began still has its status line to say so).

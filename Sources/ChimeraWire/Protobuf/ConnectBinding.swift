@@ -66,7 +66,7 @@ public struct ConnectBinding: CallerBinding {
         Array(try response.protobufData())
     }
 
-    public func makeStreamEncoder(for request: ChatRequest) -> any StreamEncoder {
+    public func makeStreamEncoder(for request: ChatRequest, route: Route, wireProtocol: WireProtocol) -> any StreamEncoder {
         ConnectStreamEncoder()
     }
 
