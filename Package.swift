@@ -158,9 +158,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A bare Hummingbird + AsyncHTTPClient pass-through, the floor `chimera bench --pass-through`
+        // measures `chimera proxy` against.
+        .target(
+            name: "BarePassThrough",
+            dependencies: [
+                "ChimeraServerSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/BarePassThrough",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "chimera",
             dependencies: [
+                "BarePassThrough",
                 "Chimera",
                 "ChimeraAudit",
                 "ChimeraSimulator",

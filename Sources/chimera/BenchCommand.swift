@@ -32,6 +32,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "With --target-url: the OpenAI-compatible base URL to compare with (the simulator's /v1).")
     var baselineURL: String?
 
+    @Flag(help: "Measure chimera proxy's same-family pass-through and cross-family translation against a bare Hummingbird + AsyncHTTPClient pass-through, instead of proxy mode against direct mode.")
+    var passThrough = false
+
     @Option(help: "The model to request; simulator switches go after @.")
     var model = "gpt-4.1@words=20"
 
@@ -42,6 +45,9 @@ struct BenchCommand: AsyncParsableCommand {
     private static let concurrencies = [1, 32]
 
     func validate() throws {
+        if passThrough, targetURL != nil {
+            throw ValidationError("--pass-through measures the in-process proxy; leave out --target-url")
+        }
         if (targetURL == nil) != (baselineURL == nil) {
             throw ValidationError("--target-url and --baseline-url go together")
         }
@@ -60,8 +66,11 @@ struct BenchCommand: AsyncParsableCommand {
             scenarios: []
         )
         terminal.line("chimera bench: \(report.machine.cores) cores, \(report.machine.optimized ? "optimized build" : "DEBUG build (numbers are not representative; use -c release)")")
+        var ratios: [[String]]?
         if let targetURL, let baselineURL {
             try await measureTarget(targetURL, against: baselineURL, into: &report, terminal: terminal)
+        } else if passThrough {
+            ratios = try await measurePassThrough(into: &report, terminal: terminal)
         } else {
             try await measureInProcess(into: &report, terminal: terminal)
             try await measureMemory(into: &report, terminal: terminal)
@@ -72,6 +81,7 @@ struct BenchCommand: AsyncParsableCommand {
         terminal.table(header: table.header, rows: table.rows)
         terminal.line("  added = this target's percentile minus the baseline's (direct mode, or --baseline-url) in the same run")
         if let protobuf = report.protobuf { terminal.line("  protobuf: \(protobuf)") }
+        if let ratios { Self.printPassThroughRatios(ratios, on: terminal) }
         if let memory = report.memory { Self.print(memory, on: terminal) }
         try report.write(to: json)
         terminal.line("\nwrote \(json)")
@@ -79,10 +89,12 @@ struct BenchCommand: AsyncParsableCommand {
 
     // MARK: Scenarios
 
-    /// A target to load: its name in the table and the service that reaches it.
-    private struct Target {
+    /// A target to load: its name in the table, the service that reaches it, and the model to
+    /// ask for when it is not `--model`.
+    struct Target {
         var name: String
         var service: LLMService
+        var model: String?
     }
 
     /// Direct mode, then proxy mode over JSON and protobuf, against one in-process simulator and proxy.
@@ -157,7 +169,7 @@ struct BenchCommand: AsyncParsableCommand {
     ///
     /// Targets take turns within each kind and concurrency, so a slow drift of the machine does
     /// not favour one of them; each is warmed up first so that no scenario pays for connecting.
-    private func measure(_ targets: [Target], into report: inout BenchReport, terminal: Terminal) async throws {
+    func measure(_ targets: [Target], into report: inout BenchReport, terminal: Terminal) async throws {
         let requests = report.requestsPerScenario
         for stream in [false, true] {
             for concurrency in Self.concurrencies {
@@ -165,7 +177,7 @@ struct BenchCommand: AsyncParsableCommand {
                 for target in targets {
                     let kind = stream ? "stream" : "unary"
                     terminal.progress("\(target.name), \(kind), concurrency \(concurrency)")
-                    let request = request(stream: stream)
+                    let request = request(stream: stream, model: target.model)
                     let service = target.service
                     let warmUp = BenchLoad(requests: concurrency * 4, concurrency: concurrency, timeLimit: .seconds(timeLimit))
                     _ = await warmUp.run { try await BenchLoad.send(request, through: service) }
@@ -228,8 +240,8 @@ struct BenchCommand: AsyncParsableCommand {
         String(format: "%.1f MiB", Double(kibibytes) / 1024)
     }
 
-    private func request(stream: Bool) -> ChatRequest {
-        ChatRequest(provider: .openai, model: model, messages: [.user("Benchmark: answer with filler words.")], stream: stream)
+    private func request(stream: Bool, model: String? = nil) -> ChatRequest {
+        ChatRequest(provider: .openai, model: model ?? self.model, messages: [.user("Benchmark: answer with filler words.")], stream: stream)
     }
 
     private static var isOptimized: Bool {
