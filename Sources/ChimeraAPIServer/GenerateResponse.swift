@@ -7,7 +7,7 @@ import ChimeraCore
 ///  "finish_reason": "stop", "usage": {"input_tokens": 12, "output_tokens": 3, "total_tokens": 15},
 ///  "route": "proxy", "protocol": "json"}
 /// ```
-struct GenerateResponse: Encodable {
+public struct GenerateResponse: Encodable, Sendable {
     var id: String
     var provider: String
     var model: String
@@ -17,7 +17,8 @@ struct GenerateResponse: Encodable {
     var route: String
     var wireProtocol: String
 
-    init(_ response: ChatResponse) {
+    /// The answer's fields, as `POST /api/v1/generate` and `chimera chat --json` write them.
+    public init(_ response: ChatResponse) {
         id = response.id
         provider = response.provider.rawValue
         model = response.model

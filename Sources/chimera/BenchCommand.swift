@@ -199,10 +199,10 @@ struct BenchCommand: AsyncParsableCommand {
         let streams = quick ? 200 : 1_000
         let slowModel = "gpt-4.1@words=200,latency=20"
         terminal.progress("memory: \(streams) concurrent slow streams (\(slowModel)) through a chimera proxy child process")
-        let concurrent = try await BenchMemory.concurrentStreams(count: streams, model: slowModel)
+        let concurrent = try await BenchMemory.concurrentStreams(count: streams, model: slowModel) { terminal.progress("  \($0)") }
         let chunks = quick ? 10_000 : 100_000
         terminal.progress("memory: one \(chunks)-chunk stream through a chimera proxy child process")
-        let long = try await BenchMemory.longStream(chunks: chunks)
+        let long = try await BenchMemory.longStream(chunks: chunks) { terminal.progress("  \($0)") }
         report.memory = .init(concurrentStreams: concurrent, longStream: long)
     }
 

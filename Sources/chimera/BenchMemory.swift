@@ -1,6 +1,7 @@
 import Chimera
 import ChimeraTransport
 import Foundation
+import Synchronization
 
 /// The memory scenarios: a `chimera proxy` child process under many concurrent slow streams, and
 /// along one very long stream.
@@ -43,14 +44,25 @@ enum BenchMemory {
         var seconds: Double
     }
 
-    /// Opens `count` streams at once through a fresh `chimera proxy` child and reads them to the end.
-    static func concurrentStreams(count: Int, model: String) async throws -> ConcurrentStreams {
+    /// Opens `count` streams at once through a fresh `chimera proxy` child and reads them to the
+    /// end, telling `progress` how many have ended every few seconds (the scenario takes about a
+    /// minute).
+    static func concurrentStreams(count: Int, model: String, progress: @escaping @Sendable (String) -> Void) async throws -> ConcurrentStreams {
         try await withProxyChild(poolSize: count) { child, service in
             let idle = try BenchProxyProcess.memory(of: child.pid)
             let request = ChatRequest(provider: .openai, model: model, messages: [.user("Benchmark: stream slowly.")], stream: true)
-            let samples = await BenchLoad(requests: count, concurrency: count, timeLimit: .seconds(120)).run {
-                try await BenchLoad.send(request, through: service)
+            let ended = EndedStreams()
+            let reporter = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(5))
+                    progress("\(ended.count.withLock { $0 }) of \(count) streams ended")
+                }
             }
+            let samples = await BenchLoad(requests: count, concurrency: count, timeLimit: .seconds(120)).run {
+                defer { ended.count.withLock { $0 += 1 } }
+                return try await BenchLoad.send(request, through: service)
+            }
+            reporter.cancel()
             let after = try BenchProxyProcess.memory(of: child.pid)
             return ConcurrentStreams(
                 streams: count, model: model, completed: samples.totals.count, failed: samples.failures,
@@ -61,8 +73,9 @@ enum BenchMemory {
     }
 
     /// Reads one stream of `chunks` words through a fresh `chimera proxy` child, sampling the
-    /// child's resident memory at the first chunk, halfway, and at the end.
-    static func longStream(chunks: Int) async throws -> LongStream {
+    /// child's resident memory at the first chunk, halfway, and at the end, and telling
+    /// `progress` at every tenth.
+    static func longStream(chunks: Int, progress: (String) -> Void) async throws -> LongStream {
         try await withProxyChild(poolSize: 1) { child, service in
             let clock = ContinuousClock()
             let started = clock.now
@@ -75,6 +88,7 @@ enum BenchMemory {
                 received += 1
                 if received == 1 { start = try BenchProxyProcess.memory(of: child.pid).residentKiB }
                 if received == chunks / 2 { middle = try BenchProxyProcess.memory(of: child.pid).residentKiB }
+                if chunks >= 10, received.isMultiple(of: chunks / 10), received < chunks { progress("\(received) of \(chunks) chunks") }
             }
             let end = try BenchProxyProcess.memory(of: child.pid)
             return LongStream(
@@ -116,4 +130,10 @@ enum BenchMemory {
         try await transport.shutdown()
         return result
     }
+}
+
+/// Streams of the concurrent scenario that have ended, counted by the workers and read by the
+/// progress reporter.
+private final class EndedStreams: Sendable {
+    let count = Mutex(0)
 }

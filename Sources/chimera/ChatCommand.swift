@@ -1,5 +1,6 @@
 import ArgumentParser
 import Chimera
+import ChimeraAPIServer
 import Foundation
 
 /// `chimera chat`: one request to one provider, in the configured connection mode.
@@ -28,16 +29,20 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(help: "Wait for the whole answer instead of streaming it.")
     var noStream = false
 
-    @Flag(help: "Print the final response as JSON (text, finish reason, usage, route, protocol).")
+    @Flag(help: "Print the final response as JSON, as POST /api/v1/generate answers: id, provider, model, text, finish_reason, usage, route, protocol.")
     var json = false
+
+    @Flag(help: "Also write the log (retries, the proxy's health) to stderr; without it a failure is one error line.")
+    var verbose = false
 
     @Argument(help: "The prompt.")
     var prompt: String
 
     func run() async throws {
         let configuration = try loadConfiguration()
-        let logger = makeLogger(level: configuration.logLevel, label: "chimera.chat")
+        let logger = verbose ? makeLogger(level: configuration.logLevel, label: "chimera.chat") : quietLogger()
         let service = LLMService(configuration: configuration, logger: logger)
+        var output = StreamedOutput(printing: !json)
         let exitCode: ExitCode
         do {
             let providerID = try ProviderID(parsing: provider)
@@ -54,35 +59,62 @@ struct ChatCommand: AsyncParsableCommand {
                 if !json { print(response.text) }
             } else {
                 let stream = try await service.stream(request)
-                var text = ""
+                var id = ""
+                var answeringModel = model
                 var finishReason: FinishReason?
                 var usage: Usage?
                 for try await event in stream {
                     switch event {
-                    case .delta(let piece):
-                        text += piece
-                        if !json { FileHandle.standardOutput.write(Data(piece.utf8)) }
+                    case .start(let streamID, let streamModel):
+                        id = streamID
+                        if !streamModel.isEmpty { answeringModel = streamModel }
+                    case .delta(let piece): output.write(piece)
                     case .finish(let reason, _): finishReason = reason
                     case .usage(let counts): usage = counts
                     default: break
                     }
                 }
-                if !json { print() }
-                response = ChatResponse(id: "stream", provider: providerID, model: model, text: text, finishReason: finishReason,
+                output.endLine()
+                response = ChatResponse(id: id, provider: providerID, model: answeringModel, text: output.text, finishReason: finishReason,
                                         usage: usage, route: stream.route, wireProtocol: stream.wireProtocol)
             }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(ChatOutput(response)), as: UTF8.self))
+                print(String(decoding: try encoder.encode(GenerateResponse(response)), as: UTF8.self))
             }
             exitCode = .success
         } catch {
+            // A stream that failed midway: its partial text keeps its own line, the error gets the next.
+            output.endLine()
             printToStandardError("error: \(ChimeraError(describing: error).description)")
             exitCode = .failure
         }
         try await service.shutdown()
         throw exitCode
+    }
+}
+
+/// The text of a streamed answer, printed as it arrives unless the answer is printed as JSON.
+private struct StreamedOutput {
+    let printing: Bool
+    private(set) var text = ""
+    private var lineOpen = false
+
+    init(printing: Bool) { self.printing = printing }
+
+    mutating func write(_ piece: String) {
+        text += piece
+        guard printing, !piece.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(piece.utf8))
+        lineOpen = !piece.hasSuffix("\n")
+    }
+
+    /// Ends the printed text's line, if one is open.
+    mutating func endLine() {
+        guard lineOpen else { return }
+        print()
+        lineOpen = false
     }
 }
 
@@ -93,35 +125,6 @@ func loadConfiguration() throws -> ChimeraConfiguration {
     } catch {
         printToStandardError(error.description)
         throw ExitCode.failure
-    }
-}
-
-/// What `chat --json` prints of an answer.
-private struct ChatOutput: Encodable {
-    var id: String
-    var provider: String
-    var model: String
-    var text: String
-    var finishReason: String?
-    var usage: UsageOutput?
-    var route: String
-    var wireProtocol: String
-
-    struct UsageOutput: Encodable {
-        var inputTokens: Int
-        var outputTokens: Int
-        var totalTokens: Int
-    }
-
-    init(_ response: ChatResponse) {
-        id = response.id
-        provider = response.provider.rawValue
-        model = response.model
-        text = response.text
-        finishReason = response.finishReason?.rawValue
-        usage = response.usage.map { UsageOutput(inputTokens: $0.inputTokens, outputTokens: $0.outputTokens, totalTokens: $0.totalTokens) }
-        route = response.route.rawValue
-        wireProtocol = response.wireProtocol.rawValue
     }
 }
 

@@ -35,6 +35,22 @@ struct FallbackScopeTests {
         }
     }
 
+    /// Issue 16, item 5: hints never suggest a setting that is already set — a request that
+    /// fell back and failed direct too is not told to turn fallback on.
+    @Test func aFailedFallbackDoesNotSuggestFallback() async throws {
+        var configuration = proxyConfiguration(URL(string: "http://127.0.0.1:1")!, interval: .seconds(60), retries: 0)
+        configuration.proxy.fallbackToDirect = true
+        let service = LLMService(configuration: configuration)
+        let error = await #expect(throws: ChimeraError.self) {
+            try await service.complete(ChatRequest(provider: .openai, model: "gpt-4.1", messages: [.user("Hi")]))
+        }
+        try await service.shutdown()
+        let hint = try #require(error?.hint)
+        #expect(hint.contains("chimera proxy"), "\(hint)")
+        #expect(error?.description.contains("OPENAI_API_KEY") == true, "\(String(describing: error))")
+        #expect(!hint.contains("PROXY_FALLBACK_TO_DIRECT"), "\(hint)")
+    }
+
     /// Issue 15, item 10: a provider's 401 relayed by the proxy is the provider's, and `chimera
     /// serve` does not ask its own client for a key (`WWW-Authenticate`) because of it.
     @Test func aProvidersRelayed401IsNotBlamedOnServesKey() async throws {

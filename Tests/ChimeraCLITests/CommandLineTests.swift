@@ -44,10 +44,46 @@ struct CommandLineTests {
                 let unary = try await CommandRunner.run(["chat", "--provider", provider, "--model", model, "--no-stream", "--json", "--max-tokens", "3", "hello there friend"], environment: environment)
                 #expect(unary.status == 0, "\(provider): \(unary.standardError)")
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(unary.standardOutput.utf8)) as? [String: Any])
-                #expect(json["finishReason"] as? String == "length", "\(provider)")
+                #expect(json["finish_reason"] as? String == "length", "\(provider)")
                 #expect(json["route"] as? String == "direct", "\(provider)")
-                #expect(json["wireProtocol"] as? String == "json", "\(provider)")
+                #expect(json["protocol"] as? String == "json", "\(provider)")
+                #expect((json["usage"] as? [String: Any])?["output_tokens"] as? Int == 3, "\(provider)")
             }
+        }
+    }
+
+    /// Issue 16, item 5: `chat --json` names its fields as the HTTP API does, and a streamed
+    /// answer reports the provider's id, not a placeholder.
+    @Test func chatJSONOfAStreamUsesTheHTTPAPIsNamesAndTheRealID() async throws {
+        try await withSimulate { environment in
+            let streamed = try await CommandRunner.run(["chat", "--provider", "anthropic", "--model", "claude-sonnet-4-5", "--json", "hi"], environment: environment)
+            #expect(streamed.status == 0, "\(streamed.standardError)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(streamed.standardOutput.utf8)) as? [String: Any])
+            #expect(Set(json.keys) == ["id", "provider", "model", "text", "finish_reason", "usage", "route", "protocol"], "\(json.keys)")
+            let id = try #require(json["id"] as? String)
+            #expect(id.hasPrefix("msg_"), "\(id)")
+            #expect(json["finish_reason"] as? String == "stop")
+            #expect((json["text"] as? String)?.hasPrefix("Simulated reply from claude-sonnet-4-5: hi") == true)
+        }
+    }
+
+    /// Issue 16, item 5: a failed chat is one error line on stderr (its retries are logged only
+    /// with --verbose), and a stream that fails midway keeps its partial text on its own line.
+    @Test func aFailedChatIsOneErrorLineAndAMidStreamErrorHasItsOwnLine() async throws {
+        let refusedEnvironment = ["API_CONNECTION_MODE": "proxy", "PROXY_SERVER_URL": "http://127.0.0.1:1", "PROXY_MAX_RETRIES": "2"]
+        let refused = try await CommandRunner.run(["chat", "--provider", "openai", "--model", "gpt-4.1", "hi"], environment: refusedEnvironment)
+        #expect(refused.status != 0)
+        let lines = refused.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(refused.standardError)")
+        #expect(lines.first?.hasPrefix("error: ") == true)
+        let verbose = try await CommandRunner.run(["chat", "--provider", "openai", "--model", "gpt-4.1", "--verbose", "hi"], environment: refusedEnvironment)
+        #expect(verbose.standardError.split(separator: "\n").count > 1, "--verbose shows the retries: \(verbose.standardError)")
+
+        try await withSimulate { environment in
+            let failed = try await CommandRunner.run(["chat", "--provider", "openai", "--model", "gpt-4.1@inband-error", "hi"], environment: environment)
+            #expect(failed.status != 0)
+            #expect(!failed.standardOutput.isEmpty && failed.standardOutput.hasSuffix("\n"), "\(failed.standardOutput.debugDescription)")
+            #expect(failed.standardError.split(separator: "\n").count == 1, "\(failed.standardError)")
         }
     }
 

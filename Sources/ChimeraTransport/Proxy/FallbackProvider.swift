@@ -129,7 +129,8 @@ public struct FallbackProvider: LLMProvider {
         } else {
             error.message = "the proxy failed (\(proxyError.message)) and the direct fallback failed too: \(directError.message)"
         }
-        error.hint = [proxyError.hint, directError.hint].compactMap { $0 }.joined(separator: "; ")
+        // Fallback is on: the proxy's hint must not suggest turning it on.
+        error.hint = [ProxyErrors.withoutFallbackSuggestion(proxyError.hint), directError.hint].compactMap { $0 }.joined(separator: "; ")
         return error
     }
 }

@@ -4,7 +4,16 @@ import ChimeraCore
 enum ProxyErrors {
     /// The hint for a proxy that cannot be reached.
     static let startProxyHint =
-        "start one with `chimera proxy` (add --simulate to serve the built-in simulator), or point PROXY_SERVER_URL at your AIClient-2-API server; PROXY_FALLBACK_TO_DIRECT=true sends requests directly while the proxy is down"
+        "start one with `chimera proxy` (add --simulate to serve the built-in simulator), or point PROXY_SERVER_URL at your AIClient-2-API server; " + fallbackSuggestion
+
+    /// The part of ``startProxyHint`` that suggests fallback, which a request that already fell
+    /// back must not repeat.
+    static let fallbackSuggestion = "PROXY_FALLBACK_TO_DIRECT=true sends requests directly while the proxy is down"
+
+    /// A hint of the proxy's error without the fallback suggestion: for a request that fell back.
+    static func withoutFallbackSuggestion(_ hint: String?) -> String? {
+        hint.map { $0.replacingOccurrences(of: "; " + fallbackSuggestion, with: "") }
+    }
 
     /// The error of a request not sent because the proxy is known to be down, with the reason
     /// the health monitor gave.
