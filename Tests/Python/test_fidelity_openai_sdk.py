@@ -14,7 +14,7 @@ import openai
 import pytest
 
 from fidelity_common import (
-    FORECAST, IMAGE_ACK, PNG_DATA_URL, PROXY_KEY, SERVE_KEY, TIME_ARGS, TIME_RESULT, TIME_RESULT_LINE, TIME_SCHEMA,
+    FORECAST, IMAGE_ACK, PNG_DATA_URL, PROXY_KEY, REASONING_TEXT, SERVE_KEY, TIME_ARGS, TIME_RESULT, TIME_RESULT_LINE, TIME_SCHEMA,
     TOOL_RESULT, WEATHER_ARGS, WEATHER_RESULT_LINE, WEATHER_SCHEMA, Forecast, reply_prefix,
 )
 
@@ -276,3 +276,79 @@ def test_image_part_streamed(target):
     assert text.startswith(reply_prefix(target.model))
     assert IMAGE_ACK in text and "Describe it" in text
     assert text.index(IMAGE_ACK) < text.index("Describe it"), "the parts' order must survive"
+
+
+@pytest.mark.parametrize("fixture, base_model", [("proxy_url", "gemini-3-pro-preview"), ("serve_url", "gemini/gemini-3-pro-preview")])
+def test_tool_loop_to_a_thinking_gemini_model_keeps_the_thought_signature(request, fixture, base_model):
+    """Gemini 3 thinks by default and refuses a function call sent back without the
+    `thoughtSignature` it issued; Chat Completions has no place for it but the call's id."""
+    prefix = "/gemini-cli-oauth" if fixture == "proxy_url" else ""
+    key = PROXY_KEY if fixture == "proxy_url" else SERVE_KEY
+    client = openai.OpenAI(base_url=f"{request.getfixturevalue(fixture)}{prefix}/v1", api_key=key, max_retries=0)
+    messages = [{"role": "user", "content": "Weather?"}]
+    first = client.chat.completions.create(model=base_model, max_tokens=300, tools=TOOLS, messages=messages)
+    [call] = first.choices[0].message.tool_calls
+    assert (call.function.name, json.loads(call.function.arguments)) == ("get_weather", WEATHER_ARGS)
+    assert first.usage.completion_tokens_details.reasoning_tokens == 5
+    messages += [
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": call.id, "type": "function", "function": {"name": call.function.name, "arguments": call.function.arguments}},
+        ]},
+        {"role": "tool", "tool_call_id": call.id, "content": TOOL_RESULT},
+    ]
+    final = client.chat.completions.create(model=base_model, max_tokens=300, tools=TOOLS, messages=messages)
+    assert final.choices[0].message.content == WEATHER_RESULT_LINE
+
+
+CLAUDE_TARGETS = [id for id, spec in TARGETS.items() if spec[3] == "anthropic"]
+
+
+def thinking_turn(target: Target, messages: list, stream: bool):
+    """One answer with reasoning, as the dict a caller sends back: Chimera writes Anthropic's
+    thinking as `reasoning_content` and, with its signature, `thinking_blocks`."""
+    arguments = dict(model=target.model, max_tokens=4000, reasoning_effort="low", tools=TOOLS, messages=messages)
+    if not stream:
+        message = target.client.chat.completions.create(**arguments).choices[0].message
+        extra = message.model_extra or {}
+        return {"reasoning_content": extra.get("reasoning_content"), "thinking_blocks": extra.get("thinking_blocks"),
+                "tool_calls": [call.model_dump(include={"id", "type", "function"}) for call in message.tool_calls or []]}
+    reasoning, blocks, calls = "", [], {}
+    for chunk in target.client.chat.completions.create(**arguments, stream=True):
+        if not chunk.choices:
+            continue
+        delta = chunk.choices[0].delta
+        extra = delta.model_extra or {}
+        reasoning += extra.get("reasoning_content") or ""
+        blocks += extra.get("thinking_blocks") or []
+        for piece in delta.tool_calls or []:
+            call = calls.setdefault(piece.index, {"id": "", "type": "function", "function": {"name": "", "arguments": ""}})
+            call["id"] += piece.id or ""
+            call["function"]["name"] += piece.function.name or ""
+            call["function"]["arguments"] += piece.function.arguments or ""
+    return {"reasoning_content": reasoning, "thinking_blocks": blocks, "tool_calls": list(calls.values())}
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["unary", "streamed"])
+@pytest.mark.parametrize("target", CLAUDE_TARGETS, indirect=True)
+def test_reasoning_with_a_tool_loop_to_claude_keeps_the_signature(target, stream):
+    messages = [{"role": "user", "content": "Weather?"}]
+    turn = thinking_turn(target, messages, stream)
+    assert turn["reasoning_content"] == REASONING_TEXT
+    [block] = turn["thinking_blocks"]
+    assert block["type"] == "thinking" and block["thinking"] == REASONING_TEXT and block["signature"]
+    [call] = turn["tool_calls"]
+    assert call["function"]["name"] == "get_weather" and json.loads(call["function"]["arguments"]) == WEATHER_ARGS
+    result = {"role": "tool", "tool_call_id": call["id"], "content": TOOL_RESULT}
+    final = target.client.chat.completions.create(
+        model=target.model, max_tokens=4000, reasoning_effort="low", tools=TOOLS,
+        messages=[*messages, {"role": "assistant", "content": None, **turn}, result],
+    )
+    assert final.choices[0].message.content == WEATHER_RESULT_LINE
+    # The block reached Anthropic: a tampered signature is refused there.
+    tampered = {**turn, "thinking_blocks": [{**block, "thinking": block["thinking"] + " (edited)"}]}
+    with pytest.raises(openai.BadRequestError) as refused:
+        target.client.chat.completions.create(
+            model=target.model, max_tokens=4000, reasoning_effort="low", tools=TOOLS,
+            messages=[*messages, {"role": "assistant", "content": None, **tampered}, result],
+        )
+    assert "Invalid `signature` in `thinking` block" in str(refused.value)
