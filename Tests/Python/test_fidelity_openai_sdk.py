@@ -8,6 +8,7 @@ Every expectation is what the simulator answers when the request reached it inta
 answer, the image's decoded size, an instance of the response schema."""
 import json
 import re
+import uuid
 from dataclasses import dataclass
 
 import openai
@@ -352,3 +353,22 @@ def test_reasoning_with_a_tool_loop_to_claude_keeps_the_signature(target, stream
             messages=[*messages, {"role": "assistant", "content": None, **tampered}, result],
         )
     assert "Invalid `signature` in `thinking` block" in str(refused.value)
+
+
+@pytest.mark.parametrize("target", CLAUDE_TARGETS, indirect=True)
+def test_prompt_cache_breakpoint_reaches_claude(target):
+    """The openai SDK's cache marker on a text part, `prompt_cache_breakpoint: {mode: explicit}`,
+    becomes Anthropic's `cache_control`: the second request reads what the first wrote."""
+    system_text = f"You are terse, session {uuid.uuid4().hex}, and precise."
+    messages = [
+        {"role": "system", "content": [{"type": "text", "text": system_text, "prompt_cache_breakpoint": {"mode": "explicit"}}]},
+        {"role": "user", "content": "Hello there"},
+    ]
+    words = len(system_text.split())
+    first = target.client.chat.completions.create(model=target.model, max_tokens=200, messages=messages)
+    second = target.client.chat.completions.create(model=target.model, max_tokens=200, messages=messages)
+    assert first.choices[0].message.content == reply_prefix(target.model) + "Hello there"
+    assert (first.usage.model_dump()["prompt_tokens_details"] or {}).get("cache_write_tokens") == words
+    assert first.usage.prompt_tokens_details.cached_tokens == 0
+    assert second.usage.prompt_tokens_details.cached_tokens == words
+    assert second.usage.prompt_tokens == words + 2
