@@ -317,3 +317,49 @@ def test_structured_output_parse(target):
     )
     assert message.parsed_output == Forecast(**FORECAST)
     assert json.loads(message.content[0].text) == FORECAST
+
+
+@pytest.mark.parametrize("target", ["gemini"], indirect=True)
+def test_streamed_thinking_tool_loop_to_gemini_keeps_the_thought_signature(target):
+    messages = [{"role": "user", "content": "Weather?"}]
+    with target.client.messages.stream(model=target.model, max_tokens=2048, thinking=THINKING, tools=TOOLS, messages=messages) as stream:
+        first = stream.get_final_message()
+    thinking = [block for block in first.content if block.type == "thinking"]
+    assert [block.thinking for block in thinking] == [REASONING_TEXT]
+    [call] = tool_use_blocks(first)
+    assert (call.name, call.input) == ("get_weather", WEATHER_ARGS)
+    messages += [
+        {"role": "assistant", "content": first.content},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": TOOL_RESULT}]},
+    ]
+    with target.client.messages.stream(model=target.model, max_tokens=2048, thinking=THINKING, tools=TOOLS, messages=messages) as stream:
+        text = "".join(stream.text_stream)
+    assert text == WEATHER_RESULT_LINE
+
+
+def radar_turns(target):
+    messages = [{"role": "user", "content": "Show me the radar"}]
+    first = target.client.messages.create(model=target.model, max_tokens=300, tools=TOOLS, messages=messages)
+    [call] = tool_use_blocks(first)
+    return messages + [
+        {"role": "assistant", "content": first.content},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": [
+            {"type": "text", "text": TOOL_RESULT},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG_BASE64}},
+        ]}]},
+    ]
+
+
+@pytest.mark.parametrize("target", [*ANTHROPIC_TARGETS, "gemini"], indirect=True)
+def test_image_in_a_tool_result(target):
+    final = target.client.messages.create(model=target.model, max_tokens=300, tools=TOOLS, messages=radar_turns(target))
+    assert final.content[0].text.startswith(WEATHER_RESULT_LINE)
+
+
+@pytest.mark.parametrize("target", ["openai"], indirect=True)
+def test_image_in_a_tool_result_to_openai_is_refused_by_name(target):
+    """Chat Completions tool messages carry text only: a clear refusal, not a silently dropped image."""
+    with pytest.raises(anthropic.BadRequestError) as refused:
+        target.client.messages.create(model=target.model, max_tokens=300, tools=TOOLS, messages=radar_turns(target))
+    assert "messages[2].content[0].content[1]" in str(refused.value)
+    assert "text only" in str(refused.value)
