@@ -269,6 +269,16 @@ struct AnthropicMessagesRequestTests {
         #expect(body["max_tokens"]?.int == expectedMaxTokens)
     }
 
+    @Test func aTemperatureIsSentAsGivenAndValidationRefusesOneOutsideAnthropicsRange() throws {
+        var request = H.request()
+        request.temperature = 0.4
+        #expect(try H.json(H.binding.encodeRequest(request))["temperature"]?.double == 0.4)
+        request.temperature = 1.7
+        let error = try #require(H.error { () throws(ChimeraError) in try request.validate() })
+        #expect(error.kind == .invalidRequest)
+        #expect(error.message.contains("temperature"), "\(error.message)")
+    }
+
     @Test func aJSONObjectIsAskedForWithAForcedTool() throws {
         var request = H.request()
         request.responseFormat = .jsonObject

@@ -114,6 +114,48 @@ struct AnthropicMessagesStreamTests {
         #expect(error.upstreamMessage == "Overloaded")
     }
 
+    @Test(arguments: [
+        ("overloaded_error", 529, true, ChimeraError.Kind.upstream),
+        ("rate_limit_error", 429, true, .rateLimited),
+        ("api_error", 500, true, .upstream),
+        ("invalid_request_error", 400, false, .invalidRequest),
+        ("authentication_error", 401, false, .authentication),
+    ])
+    func anErrorEventOfEachTypeIsThrownWithItsStatus(_ type: String, _ status: Int, _ retryable: Bool, _ kind: ChimeraError.Kind) throws {
+        let text = """
+            event: message_start
+            data: {"type":"message_start","message":{"id":"m","usage":{"input_tokens":3,"output_tokens":1}}}
+
+            event: error
+            data: {"type":"error","error":{"type":"\(type)","message":"It failed"}}
+
+            """
+        let error = try #require(H.error { () throws(ChimeraError) in try H.decodeStream(text) })
+        #expect(error.status == status)
+        #expect(error.isRetryable == retryable)
+        #expect(error.kind == kind)
+        #expect(error.upstreamMessage == "It failed")
+        #expect(error.message.contains(type), "\(error.message)")
+    }
+
+    @Test func aMessageDeltasInputCountReplacesTheStartsAndItsOutputCountIsCumulative() throws {
+        let text = """
+            data: {"type":"message_start","message":{"id":"m","usage":{"input_tokens":0,"output_tokens":0}}}
+
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"A"}}
+
+            data: {"type":"message_delta","delta":{},"usage":{"output_tokens":3}}
+
+            data: {"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"input_tokens":20,"output_tokens":5}}
+
+            data: {"type":"message_stop"}
+
+            """
+        let events = try H.decodeStream(text)
+        #expect(events.last == .usage(Usage(inputTokens: 20, outputTokens: 5)), "\(events)")
+        #expect(events.contains(.finish(.length)))
+    }
+
     @Test func aStreamCutOffIsAnError() throws {
         let cutInATool = Self.transcript.components(separatedBy: "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":2}")[0]
         let error = try #require(H.error { () throws(ChimeraError) in try H.decodeStream(cutInATool) })

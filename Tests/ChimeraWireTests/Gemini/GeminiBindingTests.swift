@@ -86,7 +86,10 @@ struct GeminiBindingTests {
             """)))
     }
 
-    @Test(arguments: [(400, "INVALID_ARGUMENT"), (404, "NOT_FOUND"), (500, "INTERNAL"), (502, "INTERNAL"), (503, "UNAVAILABLE"), (504, "DEADLINE_EXCEEDED")])
+    @Test(arguments: [
+        (400, "INVALID_ARGUMENT"), (401, "UNAUTHENTICATED"), (403, "PERMISSION_DENIED"), (404, "NOT_FOUND"),
+        (429, "RESOURCE_EXHAUSTED"), (500, "INTERNAL"), (502, "INTERNAL"), (503, "UNAVAILABLE"), (504, "DEADLINE_EXCEEDED"),
+    ])
     func errorBodiesCarryGooglesStatusNames(_ status: Int, _ name: String) throws {
         let body = try JSONValue(parsing: binding.encodeError(ChimeraError(kind: .upstream, message: "m", status: status)))
         #expect(body["error"]?["status"] == .string(name))

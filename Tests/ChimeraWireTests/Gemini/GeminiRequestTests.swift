@@ -257,9 +257,11 @@ struct GeminiRequestTests {
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
     }
 
-    @Test func theModelMustComeFromTheURL() {
-        let error = thrownError { try GeminiHarness.decode(#"{"contents":[{"parts":[{"text":"x"}]}]}"#, model: nil) }
-        #expect(error?.message.contains("model: required in the URL path") == true)
+    @Test(arguments: [nil, "", "models/"] as [String?])
+    func theModelMustComeFromTheURL(_ model: String?) {
+        let error = thrownError { try GeminiHarness.decode(#"{"contents":[{"parts":[{"text":"x"}]}]}"#, model: model) }
+        #expect(error?.kind == .invalidRequest)
+        #expect(error?.message.hasPrefix("model:") == true, "\(String(describing: error))")
     }
 
     @Test func validationRunsOnDecodedRequests() {
@@ -311,6 +313,12 @@ struct GeminiRequestTests {
              "tools":[{"functionDeclarations":[{"name":"get_weather","description":"Weather","parametersJsonSchema":{"type":"object","properties":{"city":{"type":"string"}}}}]}],
              "toolConfig":{"functionCallingConfig":{"mode":"ANY"}}}
             """)), "\(body)")
+    }
+
+    @Test func aRequestWithoutOptionsHasNoGenerationConfigOrSystemInstruction() throws {
+        let body = try GeminiHarness.encode(GeminiHarness.request())
+        #expect(body["generationConfig"] == nil)
+        #expect(body["systemInstruction"] == nil)
     }
 
     @Test func callsAnotherProviderMadeInTheCurrentTurnGetGooglesBypassSignature() throws {

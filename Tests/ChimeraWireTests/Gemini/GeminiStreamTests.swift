@@ -76,6 +76,18 @@ struct GeminiStreamTests {
         #expect(events.last == .usage(Usage(inputTokens: 2, outputTokens: 1, totalTokens: 3)))
     }
 
+    @Test func aSyntheticStopAloneCompletesAStreamThatHadNone() throws {
+        // AIClient-2-API appends {"candidates":[{"finishReason":"STOP"}]} when the upstream gave none.
+        let text = """
+            data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"index":0}]}
+
+            data: {"candidates":[{"finishReason":"STOP"}]}
+
+            """
+        let events = try GeminiHarness.decodeStream(text)
+        #expect(events.filter { if case .start = $0 { false } else { true } } == [.delta("Hi"), .finish(.stop)], "\(events)")
+    }
+
     @Test func aStreamWithoutAFinishReasonIsTruncated() {
         let error = GeminiHarness.streamError(#"data: {"candidates":[{"content":{"parts":[{"text":"Hel"}],"role":"model"},"index":0}]}"# + "\n\n")
         #expect(error?.kind == .decoding)
