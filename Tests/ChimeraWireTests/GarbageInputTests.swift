@@ -29,9 +29,9 @@ struct GarbageInputTests {
 
     /// Inputs chosen to hit arithmetic and parser limits rather than found by chance.
     static let hostile: [String] = [
-        #"{"usage":{"input_tokens":9223372036854775807,"cache_creation_input_tokens":9223372036854775807,"cache_read_input_tokens":1,"output_tokens":-9223372036854775808}}"#,
-        #"{"choices":[],"usage":{"prompt_tokens":9223372036854775807,"completion_tokens":9223372036854775807}}"#,
-        #"{"candidates":[],"usageMetadata":{"promptTokenCount":-9223372036854775808,"candidatesTokenCount":-9223372036854775808,"thoughtsTokenCount":-1}}"#,
+        #"{"content":[],"usage":{"input_tokens":9223372036854775807,"cache_creation_input_tokens":9223372036854775807,"cache_read_input_tokens":1,"output_tokens":-9223372036854775808}}"#,
+        #"{"choices":[{"message":{"content":"x"}}],"usage":{"prompt_tokens":9223372036854775807,"completion_tokens":9223372036854775807}}"#,
+        #"{"candidates":[{"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":-9223372036854775808,"candidatesTokenCount":-9223372036854775808,"thoughtsTokenCount":-1}}"#,
         #"{"choices":[{"message":{"content":"x"}}],"usage":{"prompt_tokens":1e400}}"#,
         #"{"model":"m","max_tokens":99999999999999999999999,"messages":[]}"#,
         #"{"model":"m","temperature":1e308,"messages":[{"role":"user","content":"x"}]}"#,
@@ -44,7 +44,12 @@ struct GarbageInputTests {
         "null", "true", "0", "\"\"", "[]", "{}", "",
     ]
 
-    static let codecs: [any LegacyCodec] = ProtocolFamily.allCases.map(LegacyCodecs.codec(for:))
+    static let bindings: [any ProtocolBinding] = ProtocolFamily.allCases.map(ProtocolBindings.binding(for:))
+
+    /// What the decoders of answers and streams are told was asked.
+    static func request(to provider: ProviderID) -> ChatRequest {
+        ChatRequest(provider: provider, model: "m", messages: [.user("Hi")], stream: true)
+    }
 
     @Test func randomAndMutatedBytesNeverCrashAnyDecoder() async throws {
         var random = SeededGenerator(seed: 0xC41_3E7A)
@@ -62,48 +67,55 @@ struct GarbageInputTests {
     }
 
     @Test func countsThatWouldOverflowSaturate() throws {
-        let anthropic = try LegacyAnthropicCodec().decodeResponse(Data(Self.hostile[0].utf8), provider: .anthropic)
+        let anthropic = try AnthropicMessagesBinding().decodeResponse(Array(Self.hostile[0].utf8), for: Self.request(to: .anthropic))
         #expect(anthropic.usage?.inputTokens == .max)
         #expect(anthropic.usage?.outputTokens == .min)
-        let openAI = try LegacyOpenAICodec(provider: .openai).decodeResponse(Data(Self.hostile[1].utf8), provider: .openai)
+        let openAI = try OpenAIChatBinding(provider: .openai).decodeResponse(Array(Self.hostile[1].utf8), for: Self.request(to: .openai))
         #expect(openAI.usage?.totalTokens == .max)
-        let gemini = try LegacyGeminiCodec().decodeResponse(Data(Self.hostile[2].utf8), provider: .gemini)
+        let gemini = try GeminiBinding().decodeResponse(Array(Self.hostile[2].utf8), for: Self.request(to: .gemini))
         #expect(gemini.usage?.outputTokens == .min)
     }
 
     @Test func nestingBeyondTheParsersLimitIsAnError() {
-        for codec in Self.codecs {
-            #expect(thrownError { try codec.decodeResponse(Data(Self.hostile[6].utf8), provider: .openai) }?.kind == .decoding)
-            #expect(thrownError { try codec.decodeRequest(Data(Self.hostile[7].utf8), provider: .openai, model: "m", stream: nil) }?.kind == .invalidRequest)
+        for binding in Self.bindings {
+            let provider = binding.family.sampleProvider
+            #expect(thrownError { try binding.decodeResponse(Array(Self.hostile[6].utf8), for: Self.request(to: provider)) }?.kind == .decoding)
+            #expect(thrownError { try binding.decodeRequest(Array(Self.hostile[7].utf8), provider: provider, model: "m", stream: nil) }?.kind == .invalidRequest)
         }
     }
 
-    /// Every decoder of every codec reads `bytes`; failures must be of the kind the caller expects.
+    /// Every decoder of every binding reads `bytes`; failures must be of the kind the caller expects.
     static func feed(_ bytes: [UInt8]) throws {
-        let data = Data(bytes)
         let text = String(decoding: bytes, as: UTF8.self)
-        for codec in codecs {
-            let provider = codec.family.sampleProvider
-            if let error = thrownError({ try codec.decodeResponse(data, provider: provider) }) {
-                #expect(error.kind == .decoding || error.message.contains("sent an error"), "\(error)")
+        for binding in bindings {
+            let provider = binding.family.sampleProvider
+            let request = request(to: provider)
+            if let error = thrownError({ try binding.decodeResponse(bytes, for: request) }) {
+                #expect(isAnswerFailure(error), "\(error)")
             }
-            if let error = thrownError({ try codec.decodeRequest(data, provider: provider, model: "m", stream: nil) }) {
+            if let error = thrownError({ try binding.decodeRequest(bytes, provider: provider, model: "m", stream: nil) }) {
                 #expect(error.kind == .invalidRequest, "\(error)")
             }
-            if let error = thrownError({ try codec.decodeModelList(data, provider: provider) }) {
+            if let error = thrownError({ try binding.decodeModelList(bytes, provider: provider) }) {
                 #expect(error.kind == .decoding, "\(error)")
             }
-            let error = codec.decodeError(status: 503, headers: [("retry-after", text), ("retry-after-ms", text)], body: data, provider: provider)
+            let error = binding.decodeError(status: 503, headers: [("retry-after", text), ("retry-after-ms", text)], body: bytes, provider: provider)
             // 503 is retried unless the body says money ran out, which is also when a hint is given.
             #expect(error.status == 503 && error.provider == provider && error.isRetryable == (error.hint == nil), "\(error)")
 
             // As a whole body, and as one event's data.
-            let streamed = StreamHarness.error(decoding: text, codec: codec, provider: provider)
-            var decoder = codec.makeStreamDecoder(provider: provider)
+            let streamed = StreamHarness.error(decoding: text, binding: binding, request: request)
+            var decoder = binding.makeStreamDecoder(for: request)
             let single = thrownError { try decoder.decode(SSEEvent(data: text)) + decoder.finish() }
             for failure in [streamed, single].compactMap({ $0 }) {
-                #expect(failure.kind == .decoding || failure.message.contains("sent an error"), "\(failure)")
+                #expect(isAnswerFailure(failure), "\(failure)")
             }
         }
+    }
+
+    /// Whether an answer or a stream failed as its reader expects: unreadable (`decoding`), an
+    /// error the upstream sent in it, or a prompt Gemini blocked, which is the caller's to change.
+    static func isAnswerFailure(_ error: ChimeraError) -> Bool {
+        error.kind == .decoding || error.message.contains("sent an error") || error.message.contains("blocked the prompt")
     }
 }

@@ -3,17 +3,18 @@ import ChimeraWire
 import Foundation
 import Testing
 
-/// Runs Server-Sent Events text through ``SSEParser`` and a codec's stream decoder, as a
-/// transport does with a response body.
+/// Runs Server-Sent Events text through ``SSEParser`` and a binding's stream decoder, as a
+/// transport does with a response body, and domain events through its stream encoder, as a
+/// server does.
 enum StreamHarness {
     /// The domain events `text` decodes to.
     ///
     /// - Parameter chunkSize: The bytes fed to the parser at a time, to prove that chunk
     ///   boundaries (inside lines, UTF-8 sequences and CRLF pairs) do not matter.
     /// - Throws: What the parser or the decoder threw, including the truncation check at the end.
-    static func decode(_ text: String, codec: any LegacyCodec, provider: ProviderID, chunkSize: Int = .max) throws(ChimeraError) -> [ChatStreamEvent] {
+    static func decode(_ text: String, binding: any ProtocolBinding, request: ChatRequest, chunkSize: Int = .max) throws(ChimeraError) -> [ChatStreamEvent] {
         var parser = SSEParser()
-        var decoder = codec.makeStreamDecoder(provider: provider)
+        var decoder = binding.makeStreamDecoder(for: request)
         var events: [ChatStreamEvent] = []
         let bytes = Array(text.utf8)
         var start = 0
@@ -31,20 +32,19 @@ enum StreamHarness {
         return events
     }
 
-    /// What a codec's stream encoder writes for `events`: the opening events, one group per
-    /// event, and the closing events, as wire text.
-    static func encode(_ events: [ChatStreamEvent], codec: any LegacyCodec, id: String = "resp-1", model: String = "model-1") -> String {
-        var encoder = codec.makeStreamEncoder(id: id, model: model)
-        var sse = encoder.start()
-        for event in events { sse += encoder.encode(event) }
-        sse += encoder.finish()
-        return sse.map(\.serialized).joined()
+    /// The wire text a binding's stream encoder writes for `events`, closed by its `finish()`.
+    static func encode(_ events: [ChatStreamEvent], binding: any ProtocolBinding, request: ChatRequest) -> String {
+        var encoder = binding.makeStreamEncoder(for: request)
+        var bytes: [UInt8] = []
+        for event in events { bytes += encoder.encode(event) }
+        bytes += encoder.finish()
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The error `text` makes the decoder throw, or `nil` when it decodes.
-    static func error(decoding text: String, codec: any LegacyCodec, provider: ProviderID) -> ChimeraError? {
+    static func error(decoding text: String, binding: any ProtocolBinding, request: ChatRequest) -> ChimeraError? {
         do {
-            _ = try decode(text, codec: codec, provider: provider)
+            _ = try decode(text, binding: binding, request: request)
             return nil
         } catch {
             return error
