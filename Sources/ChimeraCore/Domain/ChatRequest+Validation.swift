@@ -5,7 +5,8 @@ extension ChatRequest {
     ///
     /// - Returns: The set fields the provider ignores (see ``ProviderCapabilities/Support``),
     ///   named as a caller of any family recognises them (`seed`, `top_k`, …); an encoder leaves
-    ///   them out and a server lists them in `chimera-dropped-fields`.
+    ///   them out and a server lists them in `chimera-dropped-fields`; then the top-level members
+    ///   of another family's protocol (``extensions``), which this provider's has no place for.
     /// - Throws: ``ChimeraError`` of kind ``ChimeraError/Kind/invalidRequest`` naming the field,
     ///   the provider and what is accepted.
     @discardableResult
@@ -93,6 +94,12 @@ extension ChatRequest {
         try note("metadata", !metadata.isEmpty, capabilities.metadata)
         try note("parallel_tool_calls", parallelToolCalls != nil, capabilities.parallelToolCalls)
         try note("cache_control", usesCacheControl, capabilities.cacheControl)
+        // Members of another family's protocol that no domain field holds (`logit_bias`,
+        // Gemini's `safetySettings`, an unknown member) have no place in this provider's: they
+        // are left out, and said so.
+        for family in ProtocolFamily.allCases where family != provider.family {
+            for key in extensions[family]?.keys ?? [] where !ignored.contains(key) { ignored.append(key) }
+        }
         return ignored
     }
 

@@ -91,7 +91,7 @@ public struct HTTPProvider: LLMProvider {
             var response = try binding.decodeResponse(Array(reply.body), for: outbound)
             response.route = route
             response.wireProtocol = .json
-            response.droppedFields = dropped
+            response.droppedFields = Self.dropped(dropped, andListedIn: reply.headers)
             return response
         }
     }
@@ -106,14 +106,14 @@ public struct HTTPProvider: LLMProvider {
         headers.append((name: "accept", value: "text/event-stream"))
         let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: true), method: .POST, headers: headers, body: body)
         let logger = context.logger(from: self.logger)
-        var stream = try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
+        return try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
             let opened = try await transport.open(httpRequest, headTimeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
             let response = opened.response
             guard (200..<300).contains(Int(response.status.code)) else {
                 let errorBody = await transport.errorBody(of: opened)
                 throw answeredError(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(errorBody))
             }
-            return try await EventStreamReader.start(
+            var stream = try await EventStreamReader.start(
                 opened,
                 decoder: SSEChunkDecoder(binding.makeStreamDecoder(for: outbound)),
                 idleTimeout: transport.streamIdleTimeout,
@@ -122,9 +122,23 @@ public struct HTTPProvider: LLMProvider {
                 wireProtocol: .json,
                 classify: classify
             )
+            stream.droppedFields = Self.dropped(dropped, andListedIn: response.headers.map { ($0.name, $0.value) })
+            return stream
         }
-        stream.droppedFields = dropped
-        return stream
+    }
+
+    /// The fields left out of a request: those this provider dropped itself, then those a
+    /// Chimera proxy on the way listed in `chimera-dropped-fields` (it drops what its upstream
+    /// has no place for).
+    static func dropped(_ own: [String], andListedIn headers: [(name: String, value: String)]) -> [String] {
+        var all = own
+        for header in headers where header.name.lowercased() == "chimera-dropped-fields" {
+            for name in header.value.split(separator: ",") {
+                let field = name.trimmingCharacters(in: .whitespaces)
+                if !field.isEmpty, !all.contains(field) { all.append(field) }
+            }
+        }
+        return all
     }
 
     public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
