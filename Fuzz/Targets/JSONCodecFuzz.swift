@@ -1,8 +1,7 @@
 import ChimeraCore
 import ChimeraWire
-import Foundation
 
-/// Every JSON decoder of the three protocol families, on bytes from the network: requests (the
+/// Every JSON decoder of the three protocol bindings, on bytes from the network: requests (the
 /// proxy and `chimera serve` read them), responses, streams, errors and model lists (the client
 /// reads them). Throwing is fine; crashing, hanging or an error without a message is not.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -11,27 +10,28 @@ public func fuzzJSONCodecs(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let provider = ProviderID.allCases[Int(input.byte()) % ProviderID.allCases.count]
     let operation = input.byte() % 6
     let seed = input.byte()
-    let payload = input.rest
-    let body = Data(payload)
-    let codec = LegacyCodecs.codec(for: provider)
+    let body = input.rest
+    let binding = ProtocolBindings.binding(for: provider)
+    // What the decoders of answers and streams are told was asked: only the provider and model matter.
+    let request = ChatRequest(provider: provider, model: "m", messages: [.user("Hi")], stream: operation == 2)
     do {
         switch operation {
         case 0:
-            _ = try codec.decodeRequest(body, provider: provider, model: seed.isMultiple(of: 2) ? nil : "m", stream: nil)
+            _ = try binding.decodeRequest(body, provider: provider, model: seed.isMultiple(of: 2) ? nil : "m", stream: nil)
         case 1:
-            _ = try codec.decodeResponse(body, provider: provider)
+            _ = try binding.decodeResponse(body, for: request)
         case 2:
-            try decodeStream(payload, codec: codec, provider: provider, seed: seed)
+            try decodeStream(body, binding: binding, request: request, seed: seed)
         case 3:
-            let headers = [(name: "retry-after", value: String(decoding: payload.prefix(Int(seed) % 16), as: UTF8.self))]
-            let error = codec.decodeError(status: 400 + Int(seed) % 200, headers: headers, body: body, provider: provider)
+            let headers = [(name: "retry-after", value: String(decoding: body.prefix(Int(seed) % 16), as: UTF8.self))]
+            let error = binding.decodeError(status: 400 + Int(seed) % 200, headers: headers, body: body, provider: provider)
             precondition(!error.message.isEmpty, "decodeError gave an error without a message")
         case 4:
-            _ = try codec.decodeModelList(body, provider: provider)
+            _ = try binding.decodeModelList(body, provider: provider)
         default:
             // A decoded request must encode again: what the proxy accepts it can forward.
-            let request = try codec.decodeRequest(body, provider: provider, model: "m", stream: nil)
-            _ = try codec.encodeRequest(request)
+            let decoded = try binding.decodeRequest(body, provider: provider, model: "m", stream: nil)
+            _ = try binding.encodeRequest(decoded)
         }
     } catch {
         precondition(!error.message.isEmpty, "a decoder threw an error without a message")
@@ -39,10 +39,10 @@ public func fuzzJSONCodecs(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-/// Feeds the payload through the SSE parser into the family's stream decoder, as a client does.
-private func decodeStream(_ payload: [UInt8], codec: any LegacyCodec, provider: ProviderID, seed: UInt8) throws(ChimeraError) {
+/// Feeds the payload through the SSE parser into the binding's stream decoder, as a client does.
+private func decodeStream(_ payload: [UInt8], binding: any ProtocolBinding, request: ChatRequest, seed: UInt8) throws(ChimeraError) {
     var parser = SSEParser(maxLineBytes: 1 << 16)
-    var decoder = codec.makeStreamDecoder(provider: provider)
+    var decoder = binding.makeStreamDecoder(for: request)
     for chunk in FuzzInput.chunks(of: payload, seed: seed) {
         for event in try parser.parse(chunk) { _ = try decoder.decode(event) }
     }
