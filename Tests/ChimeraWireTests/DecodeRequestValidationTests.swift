@@ -1,6 +1,5 @@
 import ChimeraCore
 import ChimeraWire
-import Foundation
 import Testing
 
 /// An inbound body the proxy server must refuse, and the part of the message that names the field.
@@ -23,7 +22,8 @@ struct DecodeRequestValidationTests {
         BadRequestCase(family: .openAIChat, body: "model=gpt-4.1", message: "body: not valid JSON"),
         BadRequestCase(family: .openAIChat, body: "", message: "body: not valid JSON"),
         BadRequestCase(family: .openAIChat, body: "{}", message: "model: required"),
-        BadRequestCase(family: .openAIChat, body: #"{"model":null,"messages":[\#(user)]}"#, message: "model: expected a string, found null"),
+        // A null member is read as an absent one, as the providers' APIs read it.
+        BadRequestCase(family: .openAIChat, body: #"{"model":null,"messages":[\#(user)]}"#, message: "model: required"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"","messages":[\#(user)]}"#, message: "model: must not be empty"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m"}"#, message: "messages: required"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","messages":{}}"#, message: "messages: expected an array"),
@@ -31,12 +31,11 @@ struct DecodeRequestValidationTests {
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","messages":[{"role":"system","content":"x"}]}"#, message: "messages: need at least one user or assistant message"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","messages":[\#(user),\#(user),{"role":5,"content":"c"}]}"#, message: "messages[2].role: expected a string"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","messages":["Hi"]}"#, message: "messages[0]: expected an object"),
-        BadRequestCase(family: .openAIChat, body: #"{"model":"m","messages":[{"role":"user"}]}"#, message: "messages[0].content: required"),
-        BadRequestCase(family: .openAIChat, body: #"{"model":"m","messages":[{"role":"user","content":5}]}"#, message: "messages[0].content: expected a string or an array of text parts"),
+        BadRequestCase(family: .openAIChat, body: #"{"model":"m","messages":[{"role":"user","content":5}]}"#, message: "messages[0].content: expected a string or an array of content parts, found a number"),
         BadRequestCase(
             family: .openAIChat,
-            body: #"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"Look"},{"type":"image_url","image_url":{"url":"x"}}]}]}"#,
-            message: #"messages[0].content[1].type: "image_url" is not supported; accepted: text"#
+            body: #"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"Look"},{"type":"image_url","image_url":{}}]}]}"#,
+            message: "messages[0].content[1].image_url.url: required"
         ),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","messages":[{"role":"user","content":[{"type":"text"}]}]}"#, message: "messages[0].content[0].text: required"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","stop":5,"messages":[\#(user)]}"#, message: "stop: expected a string or an array of strings"),
@@ -46,7 +45,7 @@ struct DecodeRequestValidationTests {
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","temperature":5,"messages":[\#(user)]}"#, message: "temperature: 5.0 is out of range for OpenAI; accepted: 0 to 2"),
         BadRequestCase(family: .openAIChat, body: #"{"model":"m","stream":"yes","messages":[\#(user)]}"#, message: "stream: expected true or false"),
         // Anthropic
-        BadRequestCase(family: .anthropicMessages, body: "42", message: "body: expected an object"),
+        BadRequestCase(family: .anthropicMessages, body: "42", message: "body: expected a JSON object"),
         BadRequestCase(family: .anthropicMessages, body: #"{"max_tokens":10,"messages":[\#(user)]}"#, message: "model: required"),
         BadRequestCase(family: .anthropicMessages, body: #"{"model":"c","messages":[\#(user)]}"#, message: "max_tokens: required"),
         BadRequestCase(family: .anthropicMessages, body: #"{"model":"c","max_tokens":10}"#, message: "messages: required"),
@@ -55,31 +54,32 @@ struct DecodeRequestValidationTests {
         BadRequestCase(
             family: .anthropicMessages,
             body: #"{"model":"c","max_tokens":10,"system":[{"type":"image","source":{}}],"messages":[\#(user)]}"#,
-            message: #"system[0].type: "image" blocks are not supported"#
+            message: "system[0].source.type: required"
         ),
         BadRequestCase(
             family: .anthropicMessages,
-            body: #"{"model":"c","max_tokens":10,"messages":[\#(user),{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"42"}]}]}"#,
-            message: #"messages[1].content[0].type: "tool_result" blocks are not supported; accepted: text"#
+            body: #"{"model":"c","max_tokens":10,"messages":[\#(user),{"role":"user","content":[{"type":"tool_result","content":"42"}]}]}"#,
+            message: "messages[1].content[0].tool_use_id: required"
         ),
         BadRequestCase(family: .anthropicMessages, body: #"{"model":"c","max_tokens":10,"messages":[{"role":"user","content":[{"type":"text"}]}]}"#, message: "messages[0].content[0].text: required"),
         BadRequestCase(family: .anthropicMessages, body: #"{"model":"c","max_tokens":10,"messages":[{"role":"user","content":true}]}"#, message: "messages[0].content: expected a string or an array of content blocks"),
         BadRequestCase(family: .anthropicMessages, body: #"{"model":"c","max_tokens":10,"stop_sequences":"END","messages":[\#(user)]}"#, message: "stop_sequences: expected an array"),
         // Gemini (the model comes from the URL)
         BadRequestCase(family: .geminiGenerateContent, body: "[]", message: "body: expected an object"),
-        BadRequestCase(family: .geminiGenerateContent, body: "{}", message: "contents: required"),
-        BadRequestCase(family: .geminiGenerateContent, body: #"{"contents":[]}"#, message: "contents: need at least one user or model turn"),
+        // No contents is no conversation, which validation refuses.
+        BadRequestCase(family: .geminiGenerateContent, body: "{}", message: "messages: need at least one user or assistant message"),
+        BadRequestCase(family: .geminiGenerateContent, body: #"{"contents":[]}"#, message: "messages: need at least one user or assistant message"),
         BadRequestCase(family: .geminiGenerateContent, body: #"{"contents":[{"role":"user"}]}"#, message: "contents[0].parts: required"),
         BadRequestCase(family: .geminiGenerateContent, body: #"{"contents":[{"role":5,"parts":[{"text":"Hi"}]}]}"#, message: "contents[0].role: expected a string"),
         BadRequestCase(
             family: .geminiGenerateContent,
-            body: #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]},{"role":"model","parts":[{"functionCall":{"name":"f","args":{}}}]}]}"#,
-            message: "contents[1].parts[0]: only text parts are supported"
+            body: #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]},{"role":"model","parts":[{"functionCall":{"args":{}}}]}]}"#,
+            message: "contents[1].parts[0].functionCall.name: required"
         ),
         BadRequestCase(
             family: .geminiGenerateContent,
             body: #"{"systemInstruction":{"parts":[{"inlineData":{}}]},"contents":[{"parts":[{"text":"Hi"}]}]}"#,
-            message: "systemInstruction.parts[0]: only text parts are supported"
+            message: "systemInstruction.parts[0].inlineData.data: required"
         ),
         BadRequestCase(
             family: .geminiGenerateContent,
@@ -95,10 +95,11 @@ struct DecodeRequestValidationTests {
 
     @Test(arguments: cases)
     func badBodyIsRefusedNamingTheField(_ example: BadRequestCase) throws {
-        let codec = LegacyCodecs.codec(for: example.family)
+        let binding = ProtocolBindings.binding(for: example.family)
         let model = example.family == .geminiGenerateContent ? "gemini-2.5-flash" : nil
         let error = try #require(thrownError {
-            try codec.decodeRequest(Data(example.body.utf8), provider: example.family.sampleProvider, model: model, stream: nil)
+            // As the relay does: range checks are validation's, made once on every decoded request.
+            try binding.decodeRequest(Array(example.body.utf8), provider: example.family.sampleProvider, model: model, stream: nil).validate()
         })
         #expect(error.kind == .invalidRequest)
         #expect(error.status == 400)
@@ -109,8 +110,8 @@ struct DecodeRequestValidationTests {
 
     @Test func valueEchoedInAMessageIsCutShort() throws {
         let longType = String(repeating: "x", count: 5_000)
-        let body = #"{"model":"m","messages":[{"role":"user","content":[{"type":"\#(longType)"}]}]}"#
-        let error = try #require(thrownError { try LegacyOpenAICodec(provider: .openai).decodeRequest(Data(body.utf8), provider: .openai, model: nil, stream: nil) })
+        let body = #"{"model":"m","max_tokens":1,"messages":[{"role":"\#(longType)","content":"x"}]}"#
+        let error = try #require(thrownError { try AnthropicMessagesBinding().decodeRequest(Array(body.utf8), provider: .anthropic, model: nil, stream: nil) })
         #expect(error.message.count < 300)
     }
 }

@@ -214,8 +214,8 @@ struct ErrorDecodingTests {
 
     @Test(arguments: cases)
     func errorIsClassifiedFromStatusHeadersAndBody(_ example: ErrorCase) {
-        let codec = LegacyCodecs.codec(for: example.provider)
-        let error = codec.decodeError(status: example.status, headers: example.headers, body: Data(example.body.utf8), provider: example.provider)
+        let binding = ProtocolBindings.binding(for: example.provider)
+        let error = binding.decodeError(status: example.status, headers: example.headers, body: Array(example.body.utf8), provider: example.provider)
         #expect(error.kind == example.kind)
         #expect(error.status == example.status)
         #expect(error.isRetryable == example.retryable)
@@ -232,7 +232,7 @@ struct ErrorDecodingTests {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         let date = formatter.string(from: Date().addingTimeInterval(120))
-        let error = LegacyOpenAICodec(provider: .openai).decodeError(status: 503, headers: [("Retry-After", date)], body: Data(), provider: .openai)
+        let error = OpenAIChatBinding(provider: .openai).decodeError(status: 503, headers: [("Retry-After", date)], body: [], provider: .openai)
         let wait = try #require(error.retryAfter)
         #expect(wait > .seconds(110) && wait <= .seconds(121))
     }
@@ -243,18 +243,18 @@ struct ErrorDecodingTests {
         "Sun Nov  6 08:49:37 2094", "s͗B\u{FFFD}k Gp Or ^ 6 5 ֓=q q {z %",
     ])
     func retryAfterThatIsNeitherSecondsNorAnIMFDateIsIgnored(_ value: String) {
-        let error = LegacyOpenAICodec(provider: .openai).decodeError(status: 503, headers: [("retry-after", value)], body: Data(), provider: .openai)
+        let error = OpenAIChatBinding(provider: .openai).decodeError(status: 503, headers: [("retry-after", value)], body: [], provider: .openai)
         #expect(error.retryAfter == nil)
     }
 
     @Test func retryAfterDateInThePastIsIgnored() {
-        let error = LegacyGeminiCodec().decodeError(status: 503, headers: [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], body: Data(), provider: .gemini)
+        let error = GeminiBinding().decodeError(status: 503, headers: [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], body: [], provider: .gemini)
         #expect(error.retryAfter == nil)
     }
 
     @Test func keyEchoedInAnErrorBodyIsRedacted() {
         let body = #"{"error":{"message":"Incorrect API key provided: sk-proj-abcdefghijklmnop1234. You can find your API key at https://platform.openai.com.","type":"invalid_request_error","code":"invalid_api_key"}}"#
-        let error = LegacyOpenAICodec(provider: .openai).decodeError(status: 401, headers: [], body: Data(body.utf8), provider: .openai)
+        let error = OpenAIChatBinding(provider: .openai).decodeError(status: 401, headers: [], body: Array(body.utf8), provider: .openai)
         #expect(!error.description.contains("abcdefghijklmnop"))
         #expect(error.upstreamMessage?.contains("abcdefghijklmnop") == false)
         #expect(error.bodyExcerpt?.contains("abcdefghijklmnop") == false)
@@ -272,10 +272,10 @@ struct ErrorDecodingTests {
 
     @Test(arguments: ProtocolFamily.allCases, proxyErrors)
     func errorAnsweredByTheProxyReadsBackTheSame(_ family: ProtocolFamily, _ original: ChimeraError) {
-        let codec = LegacyCodecs.codec(for: family)
+        let binding = ProtocolBindings.binding(for: family)
         let status = original.httpStatus
         let provider = family.sampleProvider
-        let decoded = codec.decodeError(status: status, headers: [], body: codec.encodeError(original), provider: provider)
+        let decoded = binding.decodeError(status: status, headers: [], body: binding.encodeError(original), provider: provider)
         #expect(decoded.kind == original.kind)
         #expect(decoded.status == status)
         #expect(decoded.upstreamMessage == (original.upstreamMessage ?? original.message))
@@ -286,10 +286,10 @@ struct ErrorDecodingTests {
     }
 
     @Test func geminiBadKeyAndRetryDelaySurviveTheProxy() {
-        let codec = LegacyGeminiCodec()
-        let badKey = codec.decodeError(status: 400, headers: [], body: codec.encodeError(ChimeraError(kind: .authentication, message: "API key not valid", status: 400)), provider: .gemini)
+        let binding = GeminiBinding()
+        let badKey = binding.decodeError(status: 400, headers: [], body: binding.encodeError(ChimeraError(kind: .authentication, message: "API key not valid", status: 400)), provider: .gemini)
         #expect(badKey.kind == .authentication)
         let limited = ChimeraError(kind: .rateLimited, message: "slow", status: 429, isRetryable: true, retryAfter: .milliseconds(2500))
-        #expect(codec.decodeError(status: 429, headers: [], body: codec.encodeError(limited), provider: .gemini).retryAfter == .milliseconds(2500))
+        #expect(binding.decodeError(status: 429, headers: [], body: binding.encodeError(limited), provider: .gemini).retryAfter == .milliseconds(2500))
     }
 }
