@@ -1,6 +1,5 @@
 import ChimeraCore
 import ChimeraWire
-import Foundation
 import Testing
 
 /// Untrusted bytes (upstream answers, inbound requests) must never crash a decoder: each either

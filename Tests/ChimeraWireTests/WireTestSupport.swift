@@ -1,6 +1,5 @@
 import ChimeraCore
 import ChimeraWire
-import Foundation
 import Testing
 
 /// Runs Server-Sent Events text through ``SSEParser`` and a binding's stream decoder, as a
@@ -52,38 +51,6 @@ enum StreamHarness {
     }
 }
 
-/// What a domain stream amounts to: the text, the finish reasons and the last usage.
-struct StreamSummary: Equatable, CustomStringConvertible {
-    var text = ""
-    var finishReasons: [FinishReason] = []
-    var usages: [Usage] = []
-
-    init(_ events: [ChatStreamEvent]) {
-        for event in events {
-            switch event {
-            case .delta(let piece): text += piece
-            case .finish(let reason, _): finishReasons.append(reason)
-            case .usage(let usage): usages.append(usage)
-            default: break
-            }
-        }
-    }
-
-    init(text: String, finishReasons: [FinishReason], usages: [Usage]) {
-        self.text = text
-        self.finishReasons = finishReasons
-        self.usages = usages
-    }
-
-    var description: String { "text \(text.debugDescription), finish \(finishReasons), usage \(usages)" }
-}
-
-/// Reads a JSON body as Foundation objects, to check the keys a codec wrote.
-func jsonObject(_ data: Data) throws -> [String: Any] {
-    let object = try JSONSerialization.jsonObject(with: data)
-    return try #require(object as? [String: Any], "not a JSON object: \(String(decoding: data, as: UTF8.self))")
-}
-
 /// The error an operation threw, or `nil` when it succeeded; an error that is not a
 /// ``ChimeraError`` is recorded as an issue.
 func thrownError<T>(_ operation: () throws -> T, sourceLocation: SourceLocation = #_sourceLocation) -> ChimeraError? {
@@ -96,11 +63,6 @@ func thrownError<T>(_ operation: () throws -> T, sourceLocation: SourceLocation 
         Issue.record("not a ChimeraError: \(error)", sourceLocation: sourceLocation)
         return nil
     }
-}
-
-extension Data {
-    /// UTF-8 bytes of a literal body.
-    init(json: String) { self.init(json.utf8) }
 }
 
 extension ProtocolFamily {
