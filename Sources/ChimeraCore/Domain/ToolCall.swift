@@ -72,19 +72,14 @@ extension ToolCall {
     /// The signature is written base64url, so the id stays within `[A-Za-z0-9_-]`.
     public var idCarryingSignature: String {
         guard let signature, !signature.isEmpty else { return id }
-        let data = Data(base64Encoded: signature) ?? Data(signature.utf8)
-        let base64URL = data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return id + Self.signatureSeparator + base64URL
+        return id + Self.signatureSeparator + Base64Text.urlSafe(signature)
     }
 
     /// Splits an id written by ``idCarryingSignature`` into the call's id and its signature
     /// (base64, as the provider wrote it); any other id comes back whole, without a signature.
     public static func splitSignature(from id: String) -> (id: String, signature: String?) {
         guard let range = id.range(of: signatureSeparator, options: .backwards) else { return (id, nil) }
-        var base64 = id[range.upperBound...].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard Data(base64Encoded: base64) != nil else { return (id, nil) }
+        guard let base64 = Base64Text.standard(String(id[range.upperBound...])) else { return (id, nil) }
         return (String(id[..<range.lowerBound]), base64)
     }
 }

@@ -62,7 +62,9 @@ struct GeminiPartReader {
         guard dataKeys.count == 1, let key = dataKeys.first else {
             return [opaque(field, type: dataKeys.first ?? "part")]
         }
-        let signature = try members["thoughtSignature"].optionalString()
+        // Google's bytes in either alphabet, kept in the standard one: another family (Anthropic)
+        // compares the exact text it issued.
+        let signature = try members["thoughtSignature"].optionalString().map { Base64Text.standard($0) ?? $0 }
         let thought = try members["thought"].optionalBool()
         let data = members[key]
         let signed: (ContentPart) -> [ContentPart] = { part in

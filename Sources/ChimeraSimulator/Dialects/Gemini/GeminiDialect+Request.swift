@@ -167,7 +167,8 @@ extension GeminiDialect {
                 parameter: part["thoughtSignature"].bracketed
             )
         }
-        guard dummySignatures.contains(signature) || signature == Self.signature(ofCall: name, arguments: arguments) else {
+        // Google reads the bytes in either base64 alphabet, as google-genai sends them back.
+        guard dummySignatures.contains(signature) || Base64Text.standard(signature) == Self.signature(ofCall: name, arguments: arguments) else {
             throw .invalidRequest(
                 message: "Thought signature is not valid for function call `default_api:\(name)` , position \(position). Send back the thoughtSignature of the functionCall part exactly as received.",
                 parameter: part["thoughtSignature"].bracketed
