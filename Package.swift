@@ -241,9 +241,11 @@ let package = Package(
             dependencies: [
                 "ChimeraTestSupport",
                 "ChimeraProxyServer",
+                "ChimeraServerSupport",
                 "ChimeraSimulator",
                 "ChimeraAudit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
