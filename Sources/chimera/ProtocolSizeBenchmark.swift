@@ -3,7 +3,7 @@ import ChimeraWire
 import Foundation
 
 /// Compares the proxy hop's two encodings on a corpus of realistic exchanges: bytes on the wire
-/// in JSON (what the OpenAI, Anthropic and Gemini codecs produce) and in Chimera's binary
+/// in JSON (what the OpenAI, Anthropic and Gemini bindings produce) and in Chimera's binary
 /// protocol, and the time to encode and decode each.
 ///
 /// An exchange is what crosses the hop for one call: the request and the whole answer. For a
@@ -133,8 +133,8 @@ struct ProtocolSizeBenchmark {
         request.provider = provider
         var response = exchange.response
         response.provider = provider
-        let codec = LegacyCodecs.codec(for: provider)
-        let jsonBytes = jsonRoundTrip(request, response, exchange.events, codec: codec)
+        let binding = ProtocolBindings.binding(for: provider)
+        let jsonBytes = jsonRoundTrip(request, response, exchange.events, binding: binding)
         let protobufBytes = protobufRoundTrip(request, response, exchange.events)
         let repeats = max(20, min(2_000, 4_000_000 / max(jsonBytes, 1)))
         return Row(
@@ -143,28 +143,29 @@ struct ProtocolSizeBenchmark {
             jsonBytes: jsonBytes,
             protobufBytes: protobufBytes,
             savedPercent: saving(json: jsonBytes, protobuf: protobufBytes),
-            jsonMicroseconds: medianMicroseconds(repeats) { _ = jsonRoundTrip(request, response, exchange.events, codec: codec) },
+            jsonMicroseconds: medianMicroseconds(repeats) { _ = jsonRoundTrip(request, response, exchange.events, binding: binding) },
             protobufMicroseconds: medianMicroseconds(repeats) { _ = protobufRoundTrip(request, response, exchange.events) }
         )
     }
 
     /// Encodes and decodes the exchange in JSON, as client and proxy do; returns its bytes.
-    private static func jsonRoundTrip(_ request: ChatRequest, _ response: ChatResponse, _ events: [ChatStreamEvent]?, codec: any LegacyCodec) -> Int {
+    private static func jsonRoundTrip(_ request: ChatRequest, _ response: ChatResponse, _ events: [ChatStreamEvent]?, binding: any ProtocolBinding) -> Int {
         do {
-            let body = try codec.encodeRequest(request)
-            _ = try codec.decodeRequest(body, provider: request.provider, model: request.model, stream: request.stream)
+            let body = try binding.encodeRequest(request)
+            // The proxy answers the request as it read it (an OpenAI stream's `include_usage` included).
+            let received = try binding.decodeRequest(body, provider: request.provider, model: request.model, stream: request.stream)
             guard let events else {
-                let answer = codec.encodeResponse(response)
-                _ = try codec.decodeResponse(answer, provider: response.provider)
+                let answer = binding.encodeResponse(response, for: received)
+                _ = try binding.decodeResponse(answer, for: request)
                 return body.count + answer.count
             }
-            var encoder = codec.makeStreamEncoder(id: response.id, model: response.model)
-            var sse = encoder.start()
-            for event in events { sse += encoder.encode(event) }
-            sse += encoder.finish()
-            let wire = Array(sse.map(\.serialized).joined().utf8)
+            // The leading start event gives the stream the answer's id and model, as an upstream's does.
+            var encoder = binding.makeStreamEncoder(for: received)
+            var wire: [UInt8] = []
+            for event in [.start(id: response.id, model: response.model)] + events { wire += encoder.encode(event) }
+            wire += encoder.finish()
             var parser = SSEParser()
-            var decoder = codec.makeStreamDecoder(provider: response.provider)
+            var decoder = binding.makeStreamDecoder(for: request)
             for event in try parser.parse(wire) { _ = try decoder.decode(event) }
             if let last = parser.finish() { _ = try decoder.decode(last) }
             _ = try decoder.finish()
