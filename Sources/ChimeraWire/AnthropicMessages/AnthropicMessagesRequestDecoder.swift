@@ -150,7 +150,7 @@ enum AnthropicMessagesRequestDecoder {
         switch try field["type"].string() {
         case "auto": choice = .auto
         case "any": choice = .required
-        case "none": choice = .none; members = ["type"]
+        case "none": choice = ToolChoice.none; members = ["type"]
         case "tool":
             let name = try field["name"].string()
             members.insert("name")
