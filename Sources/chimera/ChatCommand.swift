@@ -26,6 +26,12 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "Sampling temperature.")
     var temperature: Double?
 
+    @Option(help: "An image to send with the prompt: a .png, .jpg, .gif, .webp or .heic file, or an http(s) URL. Repeatable.")
+    var image: [String] = []
+
+    @Option(help: "A file holding a JSON Schema the answer must follow (structured output).")
+    var jsonSchema: String?
+
     @Flag(help: "Wait for the whole answer instead of streaming it.")
     var noStream = false
 
@@ -48,10 +54,12 @@ struct ChatCommand: AsyncParsableCommand {
             let providerID = try ProviderID(parsing: provider)
             var messages: [ChatMessage] = []
             if let system { messages.append(.system(system)) }
-            messages.append(.user(prompt))
+            let images = try image.map(ChatAttachments.image)
+            messages.append(images.isEmpty ? .user(prompt) : .user([.text(prompt)] + images))
             let request = ChatRequest(
                 provider: providerID, model: model, messages: messages,
-                temperature: temperature, maxTokens: maxTokens, stream: !noStream
+                temperature: temperature, maxTokens: maxTokens, stream: !noStream,
+                responseFormat: try jsonSchema.map(ChatAttachments.jsonSchema)
             )
             let response: ChatResponse
             if noStream {
@@ -84,6 +92,9 @@ struct ChatCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(GenerateResponse(response)), as: UTF8.self))
             }
             exitCode = .success
+        } catch let error as ValidationError {
+            printToStandardError("error: \(error.message)")
+            exitCode = .failure
         } catch {
             // A stream that failed midway: its partial text keeps its own line, the error gets the next.
             output.endLine()

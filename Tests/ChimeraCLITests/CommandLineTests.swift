@@ -67,6 +67,38 @@ struct CommandLineTests {
         }
     }
 
+    /// Issue 14: `chat --image` sends a file's bytes or a URL with the prompt, `--json-schema` a
+    /// schema the answer follows; a file that cannot be sent is one error line naming it.
+    @Test func chatSendsImagesAndAJSONSchema() async throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "chimera-chat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }  // A leftover temp folder harms nothing.
+        let png = directory.appending(path: "pixel.png")
+        try Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!.write(to: png)
+        let schema = directory.appending(path: "forecast.json")
+        try Data(#"{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"}},"required":["city","days"]}"#.utf8).write(to: schema)
+        let notes = directory.appending(path: "notes.txt")
+        try Data("hi".utf8).write(to: notes)
+        try await withSimulate { environment in
+            for provider in ["openai", "anthropic", "gemini"] {
+                let model = Self.models[provider]!
+                let imaged = try await CommandRunner.run(["chat", "--provider", provider, "--model", model, "--image", png.path, "--image", "https://example.com/cat.png", "Describe"], environment: environment)
+                #expect(imaged.status == 0, "\(provider): \(imaged.standardError)")
+                #expect(imaged.standardOutput.contains("[image image/png 70 bytes]"), "\(provider): \(imaged.standardOutput)")
+                #expect(imaged.standardOutput.contains("[image url https://example.com/cat.png]"), "\(provider): \(imaged.standardOutput)")
+                let structured = try await CommandRunner.run(["chat", "--provider", provider, "--model", model, "--no-stream", "--json-schema", schema.path, "Forecast"], environment: environment)
+                #expect(structured.status == 0, "\(provider): \(structured.standardError)")
+                let answer = try JSONSerialization.jsonObject(with: Data(structured.standardOutput.utf8)) as? [String: Any]
+                #expect(answer?["city"] as? String == "sample-city", "\(provider): \(structured.standardOutput)")
+                #expect(answer?["days"] as? Int == 1, "\(provider)")
+            }
+            let refused = try await CommandRunner.run(["chat", "--provider", "openai", "--model", "gpt-4.1", "--image", notes.path, "hi"], environment: environment)
+            #expect(refused.status != 0)
+            #expect(refused.standardError.split(separator: "\n").count == 1, "\(refused.standardError)")
+            #expect(refused.standardError.contains("notes.txt") && refused.standardError.contains(".png"), "\(refused.standardError)")
+        }
+    }
+
     /// Issue 16, item 5: a failed chat is one error line on stderr (its retries are logged only
     /// with --verbose), and a stream that fails midway keeps its partial text on its own line.
     @Test func aFailedChatIsOneErrorLineAndAMidStreamErrorHasItsOwnLine() async throws {

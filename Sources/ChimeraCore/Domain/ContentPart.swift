@@ -126,6 +126,20 @@ public struct Media: Sendable, Hashable {
         guard header.hasSuffix(";base64") else { return nil }
         return (String(header.dropLast(7)), String(url[url.index(after: comma)...]))
     }
+
+    /// The media types of the file extensions providers take for images and documents.
+    public static let mediaTypesByExtension = [
+        "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",
+        "heic": "image/heic", "heif": "image/heif", "pdf": "application/pdf", "txt": "text/plain",
+    ]
+
+    /// The media type a file name or URL path implies by its extension, or `nil` when it
+    /// implies none (for protocols that need one, such as Gemini's `fileData.mimeType`).
+    public static func mediaType(impliedBy path: String) -> String? {
+        let name = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), !name[name.index(after: dot)...].contains("/") else { return nil }
+        return mediaTypesByExtension[name[name.index(after: dot)...].lowercased()]
+    }
 }
 
 /// Anthropic's prompt-cache breakpoint (`cache_control`): everything up to the part that carries

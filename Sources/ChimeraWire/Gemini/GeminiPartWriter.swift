@@ -10,7 +10,7 @@ import Foundation
 /// | reasoning with only a signature | no part: the signature goes on the next part that has none of its own (else on an empty `{text: "", thoughtSignature}`) |
 /// | redacted reasoning (Anthropic's encrypted `redacted_thinking`) | left out: only Anthropic can read it, and Anthropic ignores it in earlier turns too |
 /// | image / document, base64 or a `data:` URL | `{inlineData: {mimeType, data}}` |
-/// | image / document by URL | `{fileData: {mimeType?, fileUri}}` |
+/// | image / document by URL | `{fileData: {mimeType?, fileUri}}`, the media type implied by the URL's extension when the part has none |
 /// | a text document | `{inlineData}` of its UTF-8, `text/plain` unless it says otherwise |
 /// | tool call | `{functionCall: {name, args, id?}, thoughtSignature?}`: `args` parsed from the arguments (which must be a JSON object); the signature is the call's own or the one folded into its id (``ToolCall/splitSignature(from:)``); `id` only when it is not one Chimera made up (``GeminiToolCallID``) |
 /// | tool result | `{functionResponse: {name, response, id?, parts?}}`: `response` from ``GeminiResultWriter``, images and documents as `parts` |
@@ -151,7 +151,8 @@ struct GeminiPartWriter {
                 return .failure(MediaFailure(reason: "only base64 data: URLs can be sent to Gemini"))
             }
             var file = JSONObject()
-            if let mediaType = media.mediaType { file["mimeType"] = .string(mediaType) }
+            // Gemini reads a file by its mimeType: an image URL without one would be a document.
+            if let mediaType = media.mediaType ?? Media.mediaType(impliedBy: url) { file["mimeType"] = .string(mediaType) }
             file["fileUri"] = .string(url)
             return .success(["fileData": .object(file)])
         case .file(let id):

@@ -299,7 +299,7 @@ struct GeminiRequestTests {
         let body = try GeminiHarness.encode(request)
         #expect(body == (try json("""
             {"contents":[
-              {"role":"user","parts":[{"text":"Weather?"},{"inlineData":{"mimeType":"image/png","data":"iVBOR"}},{"fileData":{"fileUri":"https://example.com/cat.jpg"}}]},
+              {"role":"user","parts":[{"text":"Weather?"},{"inlineData":{"mimeType":"image/png","data":"iVBOR"}},{"fileData":{"mimeType":"image/jpeg","fileUri":"https://example.com/cat.jpg"}}]},
               {"role":"model","parts":[
                 {"text":"thinking","thought":true,"thoughtSignature":"dGhpbms="},
                 {"functionCall":{"name":"get_weather","args":{"city":"Paris"},"id":"call_abc"},"thoughtSignature":"c2ln"},
