@@ -65,6 +65,78 @@ def request_bodies(family, model):
     return plain
 
 
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}, "days": {"type": "integer"}}, "required": ["city", "days"]}
+
+
+def fidelity_bodies(family, model):
+    """What agents and SDKs send beyond text: tools and a tool loop, an image, reasoning, a JSON
+    Schema — so the fuzzers start from these shapes, in requests, answers and streams."""
+    question = "Weather in Paris?"
+    if family == "anthropic":
+        tools = [{"name": "get_weather", "description": "Weather", "input_schema": SCHEMA, "cache_control": {"type": "ephemeral"}}]
+        base = {"model": model, "max_tokens": 2048}
+        return [
+            {**base, "tools": tools, "tool_choice": {"type": "any"}, "messages": [{"role": "user", "content": question}]},
+            {**base, "tools": tools, "messages": [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Paris", "days": 1}}]},
+                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": [{"type": "text", "text": "{\"temp\":21}"}]}]}]},
+            {**base, "messages": [{"role": "user", "content": [{"type": "text", "text": "What is this?"},
+                                                               {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}}]}]},
+            {**base, "thinking": {"type": "enabled", "budget_tokens": 1024}, "messages": [{"role": "user", "content": "Think"}]},
+            {**base, "output_config": {"format": {"type": "json_schema", "schema": SCHEMA}}, "messages": [{"role": "user", "content": "Forecast"}]},
+        ]
+    if family == "gemini":
+        declaration = {"name": "get_weather", "description": "Weather", "parametersJsonSchema": SCHEMA}
+        user = {"role": "user", "parts": [{"text": question}]}
+        return [
+            {"contents": [user], "tools": [{"functionDeclarations": [declaration]}], "toolConfig": {"functionCallingConfig": {"mode": "ANY"}}},
+            {"contents": [user, {"role": "model", "parts": [{"functionCall": {"name": "get_weather", "args": {"city": "Paris", "days": 1}}}]},
+                          {"role": "user", "parts": [{"functionResponse": {"name": "get_weather", "response": {"temp": 21}}}]}],
+             "tools": [{"functionDeclarations": [declaration]}]},
+            {"contents": [{"role": "user", "parts": [{"text": "What is this?"}, {"inlineData": {"mimeType": "image/png", "data": PNG}}]}]},
+            {"contents": [user], "generationConfig": {"thinkingConfig": {"thinkingBudget": 1024, "includeThoughts": True}}},
+            {"contents": [user], "generationConfig": {"responseMimeType": "application/json", "responseJsonSchema": SCHEMA}},
+        ]
+    tool = {"type": "function", "function": {"name": "get_weather", "description": "Weather", "parameters": SCHEMA, "strict": True}}
+    user = {"role": "user", "content": question}
+    return [
+        {"model": model, "messages": [user], "tools": [tool], "tool_choice": "required", "parallel_tool_calls": False},
+        {"model": model, "tools": [tool], "messages": [
+            user, {"role": "assistant", "content": None, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\",\"days\":1}"}}]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "{\"temp\":21}"}]},
+        {"model": model, "messages": [{"role": "user", "content": [{"type": "text", "text": "What is this?"},
+                                                                     {"type": "image_url", "image_url": {"url": "data:image/png;base64," + PNG, "detail": "low"}}]}]},
+        {"model": model, "reasoning_effort": "low", "messages": [user], "seed": 7, "logprobs": True, "top_logprobs": 2},
+        {"model": model, "messages": [user], "response_format": {"type": "json_schema", "json_schema": {"name": "forecast", "schema": SCHEMA, "strict": True}}},
+    ]
+
+
+def capture_fidelity(base):
+    for family, (prefix, model) in FAMILIES.items():
+        index = bytes([PROVIDERS.index(family)])
+        for body in fidelity_bodies(family, model):
+            for stream in (False, True):
+                if family == "gemini":
+                    action = "streamGenerateContent?alt=sse" if stream else "generateContent"
+                    url = f"{base}/{prefix}/v1beta/models/{model}:{action}"
+                else:
+                    url = f"{base}/{prefix}/v1/messages" if family == "anthropic" else f"{base}/{prefix}/v1/chat/completions"
+                    body = {**body, "stream": stream}
+                payload = json.dumps(body, ensure_ascii=False).encode()
+                save("JSONCodecFuzz", index + bytes([JSON_DECODE_REQUEST, 0]) + payload)
+                save("JSONCodecFuzz", index + bytes([JSON_ROUND_TRIP, 0]) + payload)
+                status, answer = exchange(url, payload, {"content-type": "application/json", "authorization": "Bearer k"})
+                if status != 200:
+                    raise SystemExit(f"{url} answered {status}: {answer[:300]!r}")
+                if stream:
+                    save("JSONCodecFuzz", index + bytes([JSON_STREAM, 7]) + answer)
+                    save("SSEParserFuzz", bytes([13]) + answer)
+                else:
+                    save("JSONCodecFuzz", index + bytes([JSON_DECODE_RESPONSE, 0]) + answer)
+
+
 def capture_json(base):
     for family, (prefix, model) in FAMILIES.items():
         index = bytes([PROVIDERS.index(family)])
@@ -170,6 +242,7 @@ def main():
                 time.sleep(0.05)
         base = f"http://127.0.0.1:{port}"
         capture_json(base)
+        capture_fidelity(base)
         capture_protobuf(base)
         capture_configuration()
     finally:
