@@ -26,6 +26,24 @@ public struct RelayRecord: Sendable {
     public var timeToFirstEvent: Duration?
     /// The inbound request's id.
     public var requestID: String?
+
+    /// Creates a record (the relay does; tests and other observers' tests too).
+    public init(
+        provider: ProviderID?, model: String, streamed: Bool, passedThrough: Bool, route: Route, status: Int,
+        error: ChimeraError?, usage: Usage?, latency: Duration, timeToFirstEvent: Duration? = nil, requestID: String? = nil
+    ) {
+        self.provider = provider
+        self.model = model
+        self.streamed = streamed
+        self.passedThrough = passedThrough
+        self.route = route
+        self.status = status
+        self.error = error
+        self.usage = usage
+        self.latency = latency
+        self.timeToFirstEvent = timeToFirstEvent
+        self.requestID = requestID
+    }
 }
 
 /// Told about every relayed request.
