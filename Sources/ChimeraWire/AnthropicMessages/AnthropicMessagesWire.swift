@@ -83,10 +83,10 @@ enum AnthropicMessagesWire {
     static func errorBody(_ error: ChimeraError) -> JSONValue {
         let status = error.httpStatus
         let type = status == 429 && !error.isRetryable ? "billing_error" : errorType(status: status)
-        return [
-            "type": "error",
-            "error": ["type": .string(type), "message": .string(error.upstreamMessage ?? error.message)],
-        ]
+        var detail: JSONObject = ["type": .string(type), "message": .string(error.upstreamMessage ?? error.message)]
+        // What to do about it, as in every family's error shape; clients that do not know the member ignore it.
+        if let hint = error.hint { detail["hint"] = .string(hint) }
+        return ["type": "error", "error": .object(detail)]
     }
 
     // MARK: Prompt-cache markers

@@ -23,6 +23,8 @@ enum GeminiErrorBody {
             "status": .string(statusName(status)),
         ]
         if !details.isEmpty { inner["details"] = .array(details) }
+        // What to do about it, as in every family's error shape; clients that do not know the member ignore it.
+        if let hint = error.hint { inner["hint"] = .string(hint) }
         return ["error": .object(inner)]
     }
 

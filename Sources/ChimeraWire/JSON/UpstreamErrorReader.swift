@@ -88,7 +88,7 @@ enum UpstreamErrorReader {
             body: body,
             isRetryable: retryable,
             retryAfter: retryAfter,
-            hint: fields.isQuotaExhausted ? "the account's quota or balance is used up; retrying will not help" : nil
+            hint: fields.isQuotaExhausted ? "the account's quota or balance is used up; retrying will not help" : fields.hint
         )
     }
 
@@ -184,6 +184,8 @@ enum UpstreamErrorReader {
         var reasons: [String] = []
         /// Gemini's `RetryInfo.retryDelay`.
         var retryDelay: Duration?
+        /// What to do about it: the `hint` a Chimera proxy writes in every family's error shape.
+        var hint: String?
 
         init() {}
 
@@ -206,6 +208,7 @@ enum UpstreamErrorReader {
             code = error["code"]?.string
             numericCode = error["code"]?.int
             status = error["status"]?.string
+            hint = error["hint"]?.string.map { String($0.prefix(500)) }
             for detail in error["details"]?.array ?? [] {
                 if let reason = detail["reason"]?.string { reasons.append(reason) }
                 if let delay = detail["retryDelay"]?.string.flatMap(UpstreamErrorReader.protobufDuration) {
