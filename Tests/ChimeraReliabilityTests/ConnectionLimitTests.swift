@@ -39,6 +39,7 @@ struct ConnectionLimitTests {
             let lifetime = try #require(connection.lifetime)
             #expect(lifetime >= Self.second - .milliseconds(100), "closed after \(lifetime)")
             #expect(connection.text.hasPrefix("HTTP/1.1 408"), "\(connection.text)")
+            #expect(connection.text.lowercased().contains("chimera-error-source: proxy"), "\(connection.text)")
             #expect(connection.text.contains("CHIMERA_SERVER_HEADER_TIMEOUT_SECONDS"))
         }
     }
@@ -54,6 +55,7 @@ struct ConnectionLimitTests {
             }
             #expect(connection.isClosed)
             #expect(connection.text.hasPrefix("HTTP/1.1 408"), "\(connection.text)")
+            #expect(connection.text.lowercased().contains("chimera-error-source: proxy"), "\(connection.text)")
         }
     }
 
@@ -66,6 +68,7 @@ struct ConnectionLimitTests {
             try await connection.send(Self.post("/v1/chat/completions", String(repeating: " ", count: 10), declaredLength: 1000))
             #expect(try await connection.waitForClose(within: .seconds(15)))
             #expect(connection.text.hasPrefix("HTTP/1.1 408"), "\(connection.text)")
+            #expect(connection.text.lowercased().contains("chimera-error-source: proxy"), "\(connection.text)")
             #expect(connection.text.contains("CHIMERA_SERVER_BODY_TIMEOUT_SECONDS"))
             #expect(proxy.simulator.stats.totalRequests == 0)
         }
@@ -246,6 +249,7 @@ struct ConnectionLimitTests {
                 try await other.send(Self.post("/v1/chat/completions", Self.chat("gpt-4.1")))
                 #expect(try await other.waitForClose(within: .seconds(5)))
                 #expect(other.text.hasPrefix("HTTP/1.1 503"), "\(other.text)")
+                #expect(other.text.lowercased().contains("chimera-error-source: proxy"), "\(other.text)")
                 #expect(other.text.contains("CHIMERA_SERVER_MAX_CONNECTIONS"))
                 #expect(simulator.stats.totalRequests == 4, "the refused request never went upstream")
             } catch {

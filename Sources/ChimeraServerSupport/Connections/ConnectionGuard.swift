@@ -231,6 +231,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         head.headerFields[.contentType] = "application/json"
         head.headerFields[.contentLength] = String(body.readableBytes)
         head.headerFields[.connection] = "close"
+        // The server's own answer, no provider's: a Chimera client in proxy mode may retry it.
+        head.headerFields[HTTPField.Name(ChimeraError.Source.headerName)!] = ChimeraError.Source.proxy.rawValue
         if let retryAfter { head.headerFields[.retryAfter] = String(retryAfter) }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
