@@ -127,6 +127,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // the status page both servers serve at /status
+        .target(
+            name: "ChimeraStatus",
+            dependencies: [
+                "ChimeraCore",
+                "ChimeraRelay",
+                "ChimeraTransport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChimeraProxyServer",
             dependencies: [
@@ -134,6 +148,7 @@ let package = Package(
                 "ChimeraAudit",
                 "ChimeraRelay",
                 "ChimeraServerSupport",
+                "ChimeraStatus",
                 "ChimeraTransport",
                 "ChimeraWire",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -150,6 +165,7 @@ let package = Package(
                 "Chimera",
                 "ChimeraRelay",
                 "ChimeraServerSupport",
+                "ChimeraStatus",
                 "ChimeraWire",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -249,6 +265,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "ChimeraStatusTests", dependencies: ["ChimeraStatus", "ChimeraRelay"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChimeraAPIServerTests",
             dependencies: [

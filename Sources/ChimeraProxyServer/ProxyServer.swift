@@ -43,6 +43,7 @@ public struct ProxyServer: Sendable {
     let options: Options
     let health: UpstreamHealth
     var audit: AuditLog?
+    var status: ProxyStatus?
 
     init(relay: Relay, options: Options, health: UpstreamHealth) {
         self.relay = relay
@@ -67,6 +68,7 @@ public struct ProxyServer: Sendable {
             let threshold = request.uri.queryParameters.get("unhealthRatioThreshold").flatMap(Double.init) ?? 0.0001
             return jsonResponse(.ok, health.report(provider: request.uri.queryParameters.get("provider"), threshold: threshold))
         }
+        if let status { addStatusRoutes(to: router, status) }
         for prefixed in [false, true] {
             let root = prefixed ? router.group("{prefix}") : router.group()
             addBindingRoutes(to: root)

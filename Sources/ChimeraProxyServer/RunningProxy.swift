@@ -59,7 +59,9 @@ public struct RunningProxy: Sendable {
             egress: upstream.egress, allowedDestinations: EgressManifest(upstream, role: .proxyServer).enforcedDestinations
         )
         let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
-        var proxy = ProxyServer(relay: Relay(service: service, observer: observer), options: options, health: health)
+        let status = ProxyStatus(configuration: upstream, health: health)
+        var proxy = ProxyServer(relay: Relay(service: service, observer: RelayObserver.both(observer, status.observer)), options: options, health: health)
+        proxy.status = status
         do {
             proxy.audit = try upstream.audit.path.map { _ in try AuditLog(configuration: upstream.audit, logger: logger) }
             let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, limits: configuration.server, logger: logger)

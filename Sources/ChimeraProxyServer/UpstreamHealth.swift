@@ -35,7 +35,7 @@ final class UpstreamHealth: Sendable {
         entries.withLock { entries in
             var entry = entries[attempt.provider] ?? Entry()
             if let error = attempt.error {
-                guard error.kind != .invalidRequest, error.kind != .cancelled else { return }
+                guard Self.countsAgainstUpstream(error) else { return }
                 entry.consecutiveFailures += 1
                 entry.lastErrorTime = Date()
                 entry.lastErrorMessage = error.description
@@ -45,6 +45,16 @@ final class UpstreamHealth: Sendable {
             }
             entries[attempt.provider] = entry
         }
+    }
+
+    /// Whether a failure is the upstream's fault: a bad request or a caller that left is not.
+    static func countsAgainstUpstream(_ error: ChimeraError) -> Bool {
+        error.kind != .invalidRequest && error.kind != .cancelled
+    }
+
+    /// Whether `provider` has failed fewer than ``unhealthyAfter`` times in a row.
+    func isHealthy(_ provider: ProviderID) -> Bool {
+        entries.withLock { ($0[provider]?.consecutiveFailures ?? 0) < unhealthyAfter }
     }
 
     /// The `/provider_health` body.
