@@ -17,7 +17,8 @@ import ServiceLifecycle
 ///   Server-Sent Events (`delta` events, then `done` with the finish reason and usage);
 /// - `GET /api/v1/providers`: every provider, whether it is configured, its models and capabilities;
 /// - `POST /v1/chat/completions`: an OpenAI-compatible front door (`"model": "<provider>/<model>"`);
-/// - `GET /metrics`: Prometheus text.
+/// - `GET /metrics`: Prometheus text;
+/// - `GET /status` and `GET /status.json`: the status page and its JSON.
 ///
 /// Every response carries an `x-request-id` header. When ``Options/apiKey`` is set, every route
 /// but `/health` wants it as `Authorization: Bearer <key>` (401 otherwise). Bad input is a 400
@@ -54,6 +55,8 @@ public struct APIServer: Sendable {
     let metrics: APIMetrics
     /// The path of every chat request, as on `chimera proxy`.
     let relay: Relay
+    /// The status page's recorder and sampler.
+    let status: ServeStatus
     let logger: Logger
     let startedAt: ContinuousClock.Instant
 
@@ -68,7 +71,9 @@ public struct APIServer: Sendable {
         self.metrics = metrics
         let service = LLMService(configuration: configuration, observer: metrics.observer, logger: logger)
         self.service = service
-        self.relay = Relay(service: service, observer: metrics.relayObserver)
+        let status = ServeStatus(service: service)
+        self.status = status
+        self.relay = Relay(service: service, observer: RelayObserver.both(metrics.relayObserver, status.endpoint.recorder.relayObserver))
         self.options = options
         self.logger = logger
         self.startedAt = .now
@@ -77,7 +82,7 @@ public struct APIServer: Sendable {
     /// The background services to run next to the HTTP server: the proxy health monitor in
     /// proxy mode, none in direct mode.
     public var services: [any Service] {
-        service.proxyHealthMonitor.map { [$0] } ?? []
+        (service.proxyHealthMonitor.map { [$0] } ?? []) + status.services
     }
 
     /// The router with every route, behind request tracking, error rendering and authentication.
@@ -95,6 +100,7 @@ public struct APIServer: Sendable {
         router.get("v1/models") { _, _ in try await openAIModels() }
         router.post("v1/chat/completions") { request, context in try await chatCompletions(request, context: context) }
         router.get("metrics") { _, _ in prometheusMetrics() }
+        addStatusRoutes(to: router)
         return router
     }
 
