@@ -35,7 +35,7 @@ public final class LLMService: Sendable {
     public static let directPoolSize = 256
 
     private let providers: [ProviderID: any LLMProvider]
-    private let forwarders: [ProviderID: HTTPProvider]
+    private let forwarders: [ProviderID: Forwarder]
     private let ownsClient: Bool
 
     /// Builds every provider from `configuration`.
@@ -86,13 +86,13 @@ public final class LLMService: Sendable {
         // One circuit per proxy, shared like the monitor: while it is known down, no provider waits on it.
         let circuit = monitor.map { ProxyCircuit(monitor: $0) }
         var providers: [ProviderID: any LLMProvider] = [:]
-        var forwarders: [ProviderID: HTTPProvider] = [:]
+        var forwarders: [ProviderID: Forwarder] = [:]
         for id in ProviderID.allCases {
             let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
             switch configuration.connectionMode {
             case .direct:
                 providers[id] = direct
-                forwarders[id] = direct
+                forwarders[id] = Forwarder(direct)
             case .proxy:
                 let proxied: any LLMProvider
                 if let negotiation {
@@ -101,7 +101,7 @@ public final class LLMService: Sendable {
                     let json = HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
                     proxied = json
                     // A body sent as is cannot fall back: only a JSON proxy hop without fallback forwards.
-                    if !configuration.proxy.fallbackToDirect { forwarders[id] = json }
+                    if !configuration.proxy.fallbackToDirect { forwarders[id] = Forwarder(json, circuit: circuit) }
                 }
                 providers[id] = configuration.proxy.fallbackToDirect
                     ? FallbackProvider(proxy: proxied, direct: direct, monitor: monitor)
@@ -115,7 +115,7 @@ public final class LLMService: Sendable {
     /// The provider that can send a caller's body as it is (same-family pass-through), or `nil`
     /// when the connection mode must translate every request: the provider itself in direct
     /// mode, its JSON proxy route in proxy mode with `PROXY_PROTOCOL=json` and no fallback.
-    public func forwarder(_ id: ProviderID) -> HTTPProvider? {
+    public func forwarder(_ id: ProviderID) -> Forwarder? {
         forwarders[id]
     }
 

@@ -129,7 +129,7 @@ public struct Relay: Sendable {
     /// as they arrive.
     private func passThrough(
         _ inbound: InboundChat, caller: any CallerBinding, request: ChatRequest, family: ProtocolFamily,
-        forwarder: HTTPProvider, context: CallContext, started: ContinuousClock.Instant
+        forwarder: Forwarder, context: CallContext, started: ContinuousClock.Instant
     ) async -> Response {
         let binding = forwarder.binding
         let answer: ForwardedAnswer
