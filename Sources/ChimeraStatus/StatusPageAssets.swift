@@ -34,7 +34,7 @@ enum StatusPageAssets {
         thead th{background:#f6f8fa}
         tr.failed td{background:#ffebe9}.error-mark,.kind{color:#a40e26;font-weight:700}
         .tag{font-size:.75rem;color:var(--muted)}
-        code{font:.85rem ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere;white-space:normal}
+        code{font:.85rem ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}td code{white-space:nowrap}
         details summary{cursor:pointer}
         @media (max-width:600px){body{font-size:14px}th,td{padding:4px}}
         """
