@@ -5,6 +5,7 @@ import ChimeraServerSupport
 import ChimeraTransport
 import Foundation
 import Logging
+import Tracing
 
 /// A running `chimera proxy`: the server and the service that forwards its requests.
 public struct RunningProxy: Sendable {
@@ -26,6 +27,7 @@ public struct RunningProxy: Sendable {
     ///   - host: The address to bind; without a key only a loopback address is accepted.
     ///   - port: The port; 0 picks a free one.
     ///   - observer: Told about every relayed request (the status page, tests).
+    ///   - tracer: Where request and upstream spans go; the bootstrapped tracer by default.
     /// - Throws: ``ChimeraError`` of kind `configuration` for a non-loopback bind without a key;
     ///   the server's error if it cannot listen.
     public static func start(
@@ -34,6 +36,7 @@ public struct RunningProxy: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         observer: RelayObserver? = nil,
+        tracer: any Tracer = InstrumentationSystem.tracer,
         logger: Logger = Logger(label: "chimera.proxy", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> RunningProxy {
         var options = options
@@ -56,11 +59,12 @@ public struct RunningProxy: Sendable {
         let transport = HTTPTransport(
             connectTimeout: upstream.direct.timeouts.connect, streamIdleTimeout: upstream.direct.timeouts.streamIdle,
             poolSize: upstreamPoolSize, limits: upstream.limits,
-            egress: upstream.egress, allowedDestinations: EgressManifest(upstream, role: .proxyServer).enforcedDestinations
+            egress: upstream.egress, allowedDestinations: EgressManifest(upstream, role: .proxyServer).enforcedDestinations,
+            tracer: tracer
         )
         let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
         let status = ProxyStatus(configuration: upstream, health: health)
-        var proxy = ProxyServer(relay: Relay(service: service, observer: RelayObserver.both(observer, status.observer)), options: options, health: health)
+        var proxy = ProxyServer(relay: Relay(service: service, observer: RelayObserver.both(observer, status.observer), tracer: tracer), options: options, health: health)
         proxy.status = status
         do {
             proxy.audit = try upstream.audit.path.map { _ in try AuditLog(configuration: upstream.audit, logger: logger) }

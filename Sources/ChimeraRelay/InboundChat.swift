@@ -1,6 +1,7 @@
 import ChimeraCore
 import HTTPTypes
 import Hummingbird
+import Instrumentation
 
 /// One chat request as a server received it, before the relay read it.
 public struct InboundChat: Sendable {
@@ -52,5 +53,13 @@ extension CallContext {
     /// `traceparent`, passed on upstream.
     public init(_ request: Request, requestID: String) {
         self.init(requestID: requestID, traceparent: request.headers[HTTPField.Name("traceparent")!])
+    }
+}
+
+/// Reads a trace context from the inbound headers as the relay keeps them (names lowercased).
+struct HeaderListExtractor: Extractor {
+    func extract(key: String, from headers: [(name: String, value: String)]) -> String? {
+        let name = key.lowercased()
+        return headers.first { $0.name == name }?.value
     }
 }

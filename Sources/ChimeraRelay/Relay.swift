@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Tracing
 
 /// The one path every chat request of both servers takes: read the caller's request once, check
 /// it once, call the provider, and answer — unary, streamed or failed — in the caller's protocol.
@@ -22,21 +23,37 @@ public struct Relay: Sendable {
     public let observer: RelayObserver?
     /// Whether same-family requests may pass through as sent.
     public let passesThrough: Bool
+    /// Where each request's server span goes (swift-distributed-tracing).
+    public let tracer: any Tracer
 
     /// Creates a relay.
     ///
     /// - Parameters:
     ///   - passesThrough: `false` translates every request (for tests and comparisons).
-    public init(service: LLMService, observer: RelayObserver? = nil, passesThrough: Bool = true) {
+    public init(service: LLMService, observer: RelayObserver? = nil, passesThrough: Bool = true, tracer: any Tracer = InstrumentationSystem.tracer) {
         self.service = service
         self.observer = observer
         self.passesThrough = passesThrough
+        self.tracer = tracer
     }
 
-    /// Answers one chat request.
+    /// Answers one chat request, in a server span (swift-distributed-tracing) that continues the
+    /// caller's trace as the bootstrapped tracer reads it from the inbound headers; the upstream
+    /// calls are its children. A stream's span ends when its head is answered.
     ///
     /// Every failure becomes an answer in the caller's protocol; nothing is thrown.
     public func chat(_ inbound: InboundChat, caller: any CallerBinding, context: CallContext) async -> Response {
+        var parent = ServiceContext.current ?? .topLevel
+        tracer.extract(inbound.headers, into: &parent, using: HeaderListExtractor())
+        return await tracer.withSpan("chat", context: parent, ofKind: .server) { span in
+            let response = await answer(inbound, caller: caller, context: context)
+            span.attributes["http.response.status_code"] = Int(response.status.code)
+            if response.status.code >= 400 { span.setStatus(SpanStatus(code: .error)) }
+            return response
+        }
+    }
+
+    private func answer(_ inbound: InboundChat, caller: any CallerBinding, context: CallContext) async -> Response {
         let started = ContinuousClock.now
         let request: ChatRequest
         do throws(ChimeraError) {

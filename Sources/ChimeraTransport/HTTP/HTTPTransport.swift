@@ -1,11 +1,13 @@
 import AsyncHTTPClient
 import ChimeraCore
 import Foundation
+import Instrumentation
 import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import Tracing
 
 /// Sends HTTP requests for providers over shared `HTTPClient`s, with Chimera's time limits,
 /// and turns every transport failure into a ``ChimeraError``.
@@ -39,6 +41,8 @@ public struct HTTPTransport: Sendable {
     /// The most bytes read of a unary answer and of a stream.
     public var limits: ResponseLimits
     private let permits: ConnectionPermits
+    /// Whether a tracer writes each request's trace context (so a passed-on `traceparent` goes).
+    private let tracesRequests: Bool
     private let egress: EgressGate
 
     /// Creates a transport and its client: no redirects, no connection-establishment retries (so
@@ -51,15 +55,22 @@ public struct HTTPTransport: Sendable {
     ///   - egress: The outbound proxies, `NO_PROXY` and the extra CA certificates.
     ///   - allowedDestinations: The only hosts and ports requests may go to (strict egress,
     ///     ``EgressManifest/enforcedDestinations``); `nil` allows every destination.
+    ///   - tracer: Where AsyncHTTPClient reports a client span per request and whose trace
+    ///     context it injects into the request's headers (swift-distributed-tracing); the
+    ///     bootstrapped one by default. A real tracer then owns propagation: the caller's
+    ///     `traceparent`, passed on as it came when there is none, is left to it.
     public init(
         connectTimeout: Duration,
         streamIdleTimeout: Duration = .seconds(120),
         poolSize: Int,
         limits: ResponseLimits = ResponseLimits(),
         egress: EgressConfiguration = EgressConfiguration(),
-        allowedDestinations: Set<EgressDestination>? = nil
+        allowedDestinations: Set<EgressDestination>? = nil,
+        tracer: any Tracer = InstrumentationSystem.tracer
     ) {
         var configuration = HTTPClient.Configuration()
+        configuration.tracing.tracer = tracer
+        tracesRequests = !(tracer is NoOpTracer)
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.seconds * 1e9))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize + 1  // + the control connection
@@ -144,6 +155,7 @@ public struct HTTPTransport: Sendable {
         logger: Logger,
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> Reply {
+        let request = traced(request)
         let deadline = ContinuousClock.now + timeout
         let (clients, route) = try egress.clients(for: request.url, direct: direct)
         do {
@@ -182,6 +194,7 @@ public struct HTTPTransport: Sendable {
         logger: Logger,
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> OpenResponse {
+        let request = traced(request)
         let deadline = ContinuousClock.now + headTimeout
         let (clients, route) = try egress.clients(for: request.url, direct: direct)
         do {
@@ -227,6 +240,15 @@ public struct HTTPTransport: Sendable {
     private func admit(_ request: HTTPClientRequest, lane: Lane, until deadline: ContinuousClock.Instant) async throws -> ConnectionPermit? {
         guard lane == .pooled else { return nil }
         return try await permits.acquire(host: Self.origin(of: request.url), until: deadline)
+    }
+
+    /// `request` without the `traceparent` passed on from the caller when a tracer writes its
+    /// own (AsyncHTTPClient adds it; two would contradict each other).
+    private func traced(_ request: HTTPClientRequest) -> HTTPClientRequest {
+        guard tracesRequests else { return request }
+        var request = request
+        request.headers.remove(name: "traceparent")
+        return request
     }
 
     /// `scheme://host:port` of a URL: what AsyncHTTPClient keeps one pool for.
