@@ -219,6 +219,7 @@ let package = Package(
                 "ChimeraServerSupport",
                 "ChimeraCore",
                 "ChimeraSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

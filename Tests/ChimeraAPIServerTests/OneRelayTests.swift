@@ -15,16 +15,11 @@ struct OneRelayTests {
         let proxy = try await startProxy()
         var messages: [String: String] = [:]
         do {
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
-                messages["proxy, Anthropic Messages"] = try await Self.post(client, proxy.baseURL.absoluteString + "/v1/messages",
+            try await withHTTPClient { client in
+                messages["proxy, Anthropic Messages"] = try await Self.post(client, proxy.baseURL.appending(path: "v1/messages"),
                     #"{"model":"claude-sonnet-4-5","max_tokens":16,"temperature":1.5,"messages":[{"role":"user","content":"Hi"}]}"#)
-                messages["proxy, OpenAI Chat to Anthropic"] = try await Self.post(client, proxy.baseURL.absoluteString + "/claude-custom/v1/chat/completions",
+                messages["proxy, OpenAI Chat to Anthropic"] = try await Self.post(client, proxy.baseURL.appending(path: "claude-custom/v1/chat/completions"),
                     #"{"model":"claude-sonnet-4-5","temperature":1.5,"messages":[{"role":"user","content":"Hi"}]}"#)
-                try await client.shutdown()
-            } catch {
-                try await client.shutdown()
-                throw error
             }
             let configuration = proxyConfiguration(proxy.baseURL, interval: .seconds(60))
             try await withAPI(configuration) { client, _ in
@@ -61,22 +56,17 @@ struct OneRelayTests {
     @Test(arguments: [("", "gpt-4.1"), ("/claude-custom", "claude-sonnet-4-5")], [false, true])
     func theProxysUsageChunkComesOnlyWhenAskedFor(route: (prefix: String, model: String), includeUsage: Bool) async throws {
         let proxy = try await startProxy()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let text: String
         do {
-            var request = HTTPClientRequest(url: proxy.baseURL.absoluteString + route.prefix + "/v1/chat/completions")
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
             let options = includeUsage ? #","stream_options":{"include_usage":true}"# : ""
-            request.body = .bytes(ByteBuffer(string: #"{"model":"\#(route.model)","stream":true,"messages":[{"role":"user","content":"Hi"}]\#(options)}"#))
-            let response = try await client.execute(request, timeout: .seconds(30))
-            text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            let body = #"{"model":"\#(route.model)","stream":true,"messages":[{"role":"user","content":"Hi"}]\#(options)}"#
+            text = try await withHTTPClient { client in
+                try await exchange(client, proxy.baseURL.appending(path: route.prefix + "/v1/chat/completions"), method: .POST, body: body, timeout: .seconds(30)).body
+            }
         } catch {
-            try await client.shutdown()
             try await proxy.shutdown()
             throw error
         }
-        try await client.shutdown()
         try await proxy.shutdown()
         let chunks = try serverSentEvents(ByteBuffer(string: text)).filter { $0.data != "[DONE]" }.map { try jsonObject(ByteBuffer(string: $0.data)) }
         #expect(!chunks.isEmpty, "\(text)")
@@ -85,15 +75,10 @@ struct OneRelayTests {
         #expect(usageChunks.allSatisfy { $0["usage"] is [String: Any] })
     }
 
-    /// The error message of a JSON error answer.
-    private static func post(_ client: HTTPClient, _ url: String, _ body: String) async throws -> String? {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let answer = try await response.body.collect(upTo: 1 << 20)
-        #expect(response.status.code == 400, "\(url): \(String(buffer: answer))")
-        return (try jsonObject(answer)["error"] as? [String: Any])?["message"] as? String
+    /// The error message of a JSON error answer, which must be a 400.
+    private static func post(_ client: HTTPClient, _ url: URL, _ body: String) async throws -> String? {
+        let answer = try await exchange(client, url, method: .POST, body: body, timeout: .seconds(30))
+        #expect(answer.status == 400, "\(url): \(answer.body)")
+        return (try jsonObject(ByteBuffer(string: answer.body))["error"] as? [String: Any])?["message"] as? String
     }
 }

@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import Chimera
 import ChimeraProxyServer
 import ChimeraServerSupport
+import ChimeraTestSupport
 import Foundation
 import Hummingbird
 import NIOCore
@@ -86,7 +86,7 @@ struct PassThroughTests {
             if id != .openai { configuration.providers[id]?.baseURL = upstream.baseURL }
         }
         let proxy = try await RunningProxy.start(configuration: configuration, port: 0)
-        let outcome: (status: UInt, headers: [(String, String)], body: String)
+        let outcome: (status: Int, body: String)
         do {
             outcome = try await Self.post(testCase, to: proxy.baseURL)
         } catch {
@@ -110,22 +110,13 @@ struct PassThroughTests {
         #expect(!sent.headers.contains { $0.1.contains("caller-secret") }, "\(sent.headers)")
     }
 
-    private static func post(_ testCase: Case, to base: URL) async throws -> (status: UInt, headers: [(String, String)], body: String) {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            var request = HTTPClientRequest(url: base.absoluteString + testCase.path)
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.headers.add(name: "anthropic-beta", value: "pass-through-test")
-            request.headers.add(name: "authorization", value: "Bearer caller-secret")
-            request.body = .bytes(ByteBuffer(string: testCase.body))
-            let response = try await client.execute(request, timeout: .seconds(30))
-            let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
-            try await client.shutdown()
-            return (response.status.code, response.headers.map { ($0.name, $0.value) }, body)
-        } catch {
-            try await client.shutdown()
-            throw error
+    private static func post(_ testCase: Case, to base: URL) async throws -> (status: Int, body: String) {
+        try await withHTTPClient { client in
+            try await exchange(
+                client, URL(string: base.absoluteString + testCase.path)!, method: .POST,
+                headers: [("anthropic-beta", "pass-through-test"), ("authorization", "Bearer caller-secret")],
+                body: testCase.body, timeout: .seconds(30)
+            )
         }
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Chimera
 import ChimeraAPIServer
 import ChimeraProxyServer
+import ChimeraTestSupport
 import Foundation
 import NIOCore
 import Testing

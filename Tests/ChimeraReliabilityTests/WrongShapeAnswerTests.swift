@@ -1,6 +1,7 @@
 import ChimeraCore
 import ChimeraProxyServer
 import ChimeraServerSupport
+import ChimeraTestSupport
 import Foundation
 import Hummingbird
 import Testing

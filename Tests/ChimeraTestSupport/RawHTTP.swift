@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 /// A plain HTTP client for exact status codes and bodies, shut down after `body`.
-func withHTTPClient<Result>(_ body: (HTTPClient) async throws -> Result) async throws -> Result {
+public func withHTTPClient<Result>(_ body: (HTTPClient) async throws -> Result) async throws -> Result {
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     do {
         let result = try await body(client)
@@ -16,8 +16,8 @@ func withHTTPClient<Result>(_ body: (HTTPClient) async throws -> Result) async t
     }
 }
 
-/// One exchange: status and the whole body as text (up to 4 MiB).
-func exchange(
+/// One exchange: status and the whole body as text (up to 4 MiB); a body goes as JSON.
+public func exchange(
     _ client: HTTPClient, _ url: URL, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: String? = nil,
     timeout: TimeAmount = .seconds(15)
 ) async throws -> (status: Int, body: String) {
