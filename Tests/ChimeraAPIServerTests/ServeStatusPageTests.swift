@@ -4,6 +4,7 @@ import ChimeraCore
 import ChimeraTestSupport
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 
 /// `GET /status` and `GET /status.json` of `chimera serve` in proxy mode, over loopback.
@@ -72,24 +73,36 @@ import Testing
 
     @Test func aStoppedProxyTurnsTheBandRed() async throws {
         let proxy = try await startProxy()
-        try await withServe(proxy.baseURL) { url, client in
-            try await expectEventually(within: .seconds(10)) {
-                try await send(client, url, "status.json").body.contains("\"status\":\"healthy\"")
+        let stopped = Atomic(false)
+        do {
+            try await withServe(proxy.baseURL) { url, client in
+                try await expectEventually(within: .seconds(10)) {
+                    try await send(client, url, "status.json").body.contains("\"status\":\"healthy\"")
+                }
+                stopped.store(true, ordering: .relaxed)
+                try await proxy.shutdown()
+                // One check interval is 200 ms here; a refused check marks the proxy unhealthy at once.
+                try await expectEventually(within: .seconds(5)) {
+                    let page = try await send(client, url, "status").body
+                    return page.contains("data-status=\"unhealthy\"") && page.contains("class=\"segment s-unhealthy\"")
+                }
             }
-            try await proxy.shutdown()
-            // One check interval is 200 ms here; a refused check marks the proxy unhealthy at once.
-            try await expectEventually(within: .seconds(5)) {
-                let page = try await send(client, url, "status").body
-                return page.contains("data-status=\"unhealthy\"") && page.contains("class=\"segment s-unhealthy\"")
-            }
+        } catch {
+            // A failure before the proxy was stopped must not leave it running.
+            if !stopped.load(ordering: .relaxed) { try await proxy.shutdown() }
+            throw error
         }
     }
 
     @Test func directModeSaysThereIsNoProxyToMonitor() async throws {
         let server = try await RunningAPIServer.start(configuration: ChimeraConfiguration(), port: 0)
-        let client = HTTPClient()
-        let page = try await send(client, server.baseURL, "status", key: nil)
-        try await client.shutdown()
+        let page: (status: Int, body: String, requestID: String?)
+        do {
+            page = try await withHTTPClient { client in try await send(client, server.baseURL, "status", key: nil) }
+        } catch {
+            try await server.shutdown()
+            throw error
+        }
         try await server.shutdown()
         #expect(page.status == 200 && page.body.contains("there is no proxy to monitor"))
     }
