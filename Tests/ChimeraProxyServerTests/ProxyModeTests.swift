@@ -143,8 +143,15 @@ struct ProxyModeTests {
             try await withService(configuration) { service in
                 let error = await #expect(throws: ChimeraError.self) { try await service.complete(sampleRequest(.openai)) }
                 #expect(error?.kind == .authentication)
-                #expect(error?.description.contains("PROXY_API_KEY") == true)
+                // The key is set, just not the right one: the hint says so, not "set PROXY_API_KEY".
+                #expect(error?.hint?.contains("PROXY_API_KEY is not the key the proxy requires") == true, "\(String(describing: error))")
                 #expect(proxy.simulator.stats.totalRequests == 0)
+            }
+            var keyless = proxyModeConfiguration(proxy.baseURL, retries: 0)
+            keyless.proxy.apiKey = nil
+            try await withService(keyless) { service in
+                let error = await #expect(throws: ChimeraError.self) { try await service.complete(sampleRequest(.openai)) }
+                #expect(error?.hint?.contains("set PROXY_API_KEY") == true, "\(String(describing: error))")
             }
         }
     }

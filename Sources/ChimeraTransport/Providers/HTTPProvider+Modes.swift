@@ -65,7 +65,7 @@ extension HTTPProvider {
             retryPolicy: RetryPolicy(maxRetries: proxy.maxRetries),
             route: .proxy,
             classify: { $0.errorForProxyCall(provider: id, proxyURL: shownURL) },
-            annotate: { ProxyErrors.annotate($0, proxyURL: shownURL) },
+            annotate: { [keyIsSet = proxy.apiKey != nil] in ProxyErrors.annotate($0, proxyURL: shownURL, keyIsSet: keyIsSet) },
             observer: observer,
             logger: logger
         )

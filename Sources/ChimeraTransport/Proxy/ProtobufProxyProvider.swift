@@ -67,7 +67,7 @@ public struct ProtobufProxyProvider: LLMProvider {
         self.timeouts = timeouts
         let shownURL = Redaction.redact(proxyURL.absoluteString)
         self.classify = { $0.errorForProxyCall(provider: id, proxyURL: shownURL) }
-        self.annotate = { ProxyErrors.annotate($0, proxyURL: shownURL) }
+        self.annotate = { [keyIsSet = proxyKey != nil] in ProxyErrors.annotate($0, proxyURL: shownURL, keyIsSet: keyIsSet) }
         var logger = logger
         logger[metadataKey: "provider"] = "\(id)"
         logger[metadataKey: "route"] = "\(Route.proxy.rawValue)"

@@ -30,13 +30,16 @@ enum ProxyErrors {
     }
 
     /// Adds proxy context to an error the proxy answered with.
-    static func annotate(_ error: ChimeraError, proxyURL: String) -> ChimeraError {
+    ///
+    /// - Parameter keyIsSet: Whether PROXY_API_KEY is set, so that a refusal's hint says to
+    ///   check it rather than to set it.
+    static func annotate(_ error: ChimeraError, proxyURL: String, keyIsSet: Bool) -> ChimeraError {
         var error = error
         error.message = "the proxy at \(proxyURL) answered: \(error.message)"
         if error.hint == nil {
             switch error.status {
             case 401?, 403?:
-                error.hint = keyRefusalHint(source: error.source, provider: error.provider)
+                error.hint = keyRefusalHint(source: error.source, provider: error.provider, keyIsSet: keyIsSet)
             case 404?:
                 error.hint = "the proxy does not serve this route; check <PROVIDER>_PROXY_ROUTE against the provider ids the proxy accepts"
             case let status? where status >= 500:
@@ -51,15 +54,18 @@ enum ProxyErrors {
     /// Whose key a 401 or 403 through the proxy is about: the proxy's own refusal is about
     /// PROXY_API_KEY; a provider's refusal the proxy relayed is about the key the proxy holds for
     /// that provider; a proxy that does not say (AIClient-2-API) leaves both possible.
-    private static func keyRefusalHint(source: ChimeraError.Source?, provider: ProviderID?) -> String {
+    private static func keyRefusalHint(source: ChimeraError.Source?, provider: ProviderID?, keyIsSet: Bool) -> String {
         let providerKey = provider.map { "\($0.environmentPrefix)_API_KEY" } ?? "the provider's API key"
+        let proxyKey = keyIsSet
+            ? "PROXY_API_KEY is not the key the proxy requires (its --api-key or CHIMERA_PROXY_API_KEY)"
+            : "set PROXY_API_KEY to the key the proxy requires"
         switch source {
         case .proxy?:
-            return "the proxy refused its key: set PROXY_API_KEY to the key the proxy requires"
+            return "the proxy refused its key: \(proxyKey)"
         case .upstream?:
             return "the provider refused the key the proxy sent it: check \(providerKey) where the proxy runs"
         case nil:
-            return "the proxy refused its key (set PROXY_API_KEY to the key it requires), or the provider refused the proxy's key for it (check \(providerKey) where the proxy runs)"
+            return "the proxy refused its key (\(proxyKey)), or the provider refused the proxy's key for it (check \(providerKey) where the proxy runs)"
         }
     }
 }
