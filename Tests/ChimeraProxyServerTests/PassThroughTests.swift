@@ -112,11 +112,12 @@ struct PassThroughTests {
 
     private static func post(_ testCase: Case, to base: URL) async throws -> (status: Int, body: String) {
         try await withHTTPClient { client in
-            try await exchange(
+            let answer = try await exchange(
                 client, URL(string: base.absoluteString + testCase.path)!, method: .POST,
                 headers: [("anthropic-beta", "pass-through-test"), ("authorization", "Bearer caller-secret")],
                 body: testCase.body, timeout: .seconds(30)
             )
+            return (answer.status, answer.body)
         }
     }
 }

@@ -69,16 +69,7 @@ func withTransport<Result>(_ body: (HTTPTransport) async throws -> Result) async
 func rawRequest(
     _ transport: HTTPTransport, _ url: URL, method: HTTPMethod = .POST, headers: [(String, String)] = [], body: String? = nil
 ) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
-    var request = HTTPClientRequest(url: url.absoluteString)
-    request.method = method
-    for (name, value) in headers { request.headers.add(name: name, value: value) }
-    if let body {
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-    }
-    let response = try await transport.client.execute(request, timeout: .seconds(10))
-    let bytes = try await response.body.collect(upTo: 1 << 20)
-    return (Int(response.status.code), response.headers, String(buffer: bytes))
+    try await exchange(transport.client, url, method: method, headers: headers, body: body, timeout: .seconds(10))
 }
 
 func sampleRequest(_ provider: ProviderID, model: String? = nil, stream: Bool = false) -> ChatRequest {

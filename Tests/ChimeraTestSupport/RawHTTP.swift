@@ -16,11 +16,11 @@ public func withHTTPClient<Result>(_ body: (HTTPClient) async throws -> Result) 
     }
 }
 
-/// One exchange: status and the whole body as text (up to 4 MiB); a body goes as JSON.
+/// One exchange: status, headers and the whole body as text (up to 4 MiB); a body goes as JSON.
 public func exchange(
     _ client: HTTPClient, _ url: URL, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: String? = nil,
     timeout: TimeAmount = .seconds(15)
-) async throws -> (status: Int, body: String) {
+) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
     var request = HTTPClientRequest(url: url.absoluteString)
     request.method = method
     for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -30,5 +30,5 @@ public func exchange(
     }
     let response = try await client.execute(request, timeout: timeout)
     let bytes = try await response.body.collect(upTo: 4 << 20)
-    return (Int(response.status.code), String(buffer: bytes))
+    return (Int(response.status.code), response.headers, String(buffer: bytes))
 }
