@@ -34,7 +34,11 @@ public final class ProxyHealthSampler: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 self.sample()
-                try? await Task.sleep(for: .seconds(1))
+                do {
+                    try await Task.sleep(for: .seconds(1))
+                } catch {
+                    return  // Only cancellation interrupts the sleep: the sampler is done.
+                }
             }
         }
     }

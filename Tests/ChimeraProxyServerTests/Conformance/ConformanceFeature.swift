@@ -130,6 +130,7 @@ enum ConformanceFeature: String, CaseIterable, Sendable {
             let schema: JSONValue = ["type": "object", "properties": ["city": ["type": "string"], "days": ["type": "integer"]], "required": ["city", "days"]]
             request.responseFormat = .jsonSchema(JSONSchemaFormat(name: "forecast", schema: schema, strict: true))
             let answer = try await service.complete(request)
+            // Text that is not JSON fails the cell below, with the answer in its message.
             let json = try? JSONValue(parsing: Array(answer.text.utf8))
             return expect(json?["city"]?.string == "sample-city" && json?["days"]?.int == 1, answer)
         case .cachedTokens:
