@@ -9,7 +9,7 @@ extension HTTPFields {
         self[HTTPField.Name("x-chimera-route")!] = route.rawValue
         self[HTTPField.Name("x-chimera-protocol")!] = wireProtocol.rawValue
         if !dropped.isEmpty {
-            self[HTTPField.Name("chimera-dropped-fields")!] = dropped.joined(separator: ", ")
+            self[HTTPField.Name(ChatResponse.droppedFieldsHeaderName)!] = dropped.joined(separator: ", ")
         }
     }
 

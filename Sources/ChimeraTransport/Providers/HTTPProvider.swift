@@ -132,7 +132,7 @@ public struct HTTPProvider: LLMProvider {
     /// has no place for).
     static func dropped(_ own: [String], andListedIn headers: [(name: String, value: String)]) -> [String] {
         var all = own
-        for header in headers where header.name.lowercased() == "chimera-dropped-fields" {
+        for header in headers where header.name.lowercased() == ChatResponse.droppedFieldsHeaderName {
             for name in header.value.split(separator: ",") {
                 let field = name.trimmingCharacters(in: .whitespaces)
                 if !field.isEmpty, !all.contains(field) { all.append(field) }
