@@ -98,13 +98,13 @@ public struct ChatChoice: Sendable, Hashable {
     }
 }
 
-/// How a request reached its provider.
 extension ChatResponse {
     /// The response header in which a Chimera server lists ``droppedFields``, comma-separated,
     /// and from which a Chimera client reads the list of a proxy on the way.
     public static let droppedFieldsHeaderName = "chimera-dropped-fields"
 }
 
+/// How a request reached its provider.
 public enum Route: String, Sendable, Hashable, Codable, CaseIterable {
     /// Chimera called the provider's API itself.
     case direct
