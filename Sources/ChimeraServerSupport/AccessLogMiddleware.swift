@@ -10,6 +10,8 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let logger = context.logger
+        // Below the log level there is nothing to write, so the body need not be watched.
+        guard logger.logLevel <= .info else { return try await next(request, context) }
         let method = request.method.rawValue
         let path = request.uri.path
         var response = try await next(request, context)

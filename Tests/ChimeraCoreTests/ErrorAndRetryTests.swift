@@ -10,6 +10,12 @@ struct ErrorAndRetryTests {
         "x-api-key: SENTINEL1234567890",
         "http://user:SENTINEL1234567890@proxy:8080",
         #"{"api_key": "SENTINEL1234567890"}"#,
+        // Labels in any case, and text with non-ASCII characters (checked by every pattern).
+        "AUTHORIZATION: BEARER SENTINEL1234567890",
+        "X-API-KEY: SENTINEL1234567890",
+        "GET /v1beta/models?KEY=SENTINEL1234567890 failed",
+        "Schlüssel abgelehnt: Bearer SENTINEL1234567890",
+        "“sk-SENTINEL1234567890” ist ungültig",
     ])
     func redactionRemovesSecrets(_ text: String) {
         let redacted = Redaction.redact(text)
