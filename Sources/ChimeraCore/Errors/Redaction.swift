@@ -13,8 +13,9 @@ public enum Redaction {
         // Registered values first: a pattern that masked part of one would leave a fragment
         // that no longer matches it.
         var result = redactRegistered(text)
-        let folded = TriggerText(result)
-        for rule in rules where folded.mayMatch(rule) {
+        // Looked up once: a mask adds no letters, so no rule's trigger appears as text is masked.
+        let lowered = result.utf8.allSatisfy { $0 < 0x80 } ? result.lowercased() : nil
+        for rule in rules where rule.mayMatch(lowered) {
             // The first capture is the label (kept); the rest of the match is the secret.
             result = result.replacing(rule.pattern) { match in match.output.1 + mask }
         }
@@ -26,11 +27,19 @@ public enum Redaction {
     /// goes through here on every request — model names, paths, ids — has none of them.
     struct Rule {
         let pattern: Regex<(Substring, Substring)>
-        let triggers: [[UInt8]]
+        let triggers: [String]
 
         init(_ pattern: String, triggers: [String]) {
             self.pattern = try! Regex(pattern, as: (Substring, Substring).self)
-            self.triggers = triggers.map { Array($0.utf8) }
+            self.triggers = triggers
+        }
+
+        /// Whether the rule may match text that, lowercased, is `lowered`: it has one of the
+        /// triggers. `nil` is text beyond ASCII, whose case folding could match the pattern
+        /// without the ASCII word, so every rule is tried on it.
+        func mayMatch(_ lowered: String?) -> Bool {
+            guard let lowered else { return true }
+            return triggers.contains { lowered.contains($0) }
         }
     }
 
@@ -47,36 +56,4 @@ public enum Redaction {
         // Bare provider keys: sk-…, sk-ant-…, AIza…
         Rule(#"\b((?:sk-ant-|sk-proj-|sk-|AIza))[A-Za-z0-9_\-]{8,}"#, triggers: ["sk-", "aiza"]),
     ]
-}
-
-/// Text as ``Redaction`` looks for trigger words in it: ASCII lowercased, or not at all when the
-/// text has other characters, whose case folding could match a pattern without the ASCII word.
-struct TriggerText {
-    private let folded: [UInt8]?
-
-    init(_ text: String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            guard byte < 0x80 else {
-                folded = nil
-                return
-            }
-            bytes.append(byte >= 65 && byte <= 90 ? byte + 32 : byte)
-        }
-        folded = bytes
-    }
-
-    /// Whether `rule` may match: the text has one of its triggers, or cannot be checked cheaply.
-    func mayMatch(_ rule: Redaction.Rule) -> Bool {
-        guard let folded else { return true }
-        return rule.triggers.contains { trigger in Self.contains(folded, trigger) }
-    }
-
-    private static func contains(_ text: [UInt8], _ word: [UInt8]) -> Bool {
-        guard word.count <= text.count else { return false }
-        return (0...(text.count - word.count)).contains { start in
-            text[start..<(start + word.count)].elementsEqual(word)
-        }
-    }
 }
