@@ -35,7 +35,7 @@ public final class LLMService: Sendable {
     public static let directPoolSize = 256
 
     private let providers: [ProviderID: any LLMProvider]
-    private let forwarders: [ProviderID: Forwarder]
+    private let forwarders: [ProviderID: [ProtocolFamily: Forwarder]]
     private let ownsClient: Bool
 
     /// Builds every provider from `configuration`.
@@ -86,13 +86,18 @@ public final class LLMService: Sendable {
         // One circuit per proxy, shared like the monitor: while it is known down, no provider waits on it.
         let circuit = monitor.map { ProxyCircuit(monitor: $0) }
         var providers: [ProviderID: any LLMProvider] = [:]
-        var forwarders: [ProviderID: Forwarder] = [:]
+        var forwarders: [ProviderID: [ProtocolFamily: Forwarder]] = [:]
         for id in ProviderID.allCases {
             let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
+            // OpenAI's API speaks both of its protocols, so a caller of either passes through to it.
+            let otherFamilies = id == .openai ? [ProtocolFamily.openAIChat, .openAIResponses].filter { $0 != configuration.family(of: id) } : []
             switch configuration.connectionMode {
             case .direct:
                 providers[id] = direct
-                forwarders[id] = Forwarder(direct)
+                forwarders[id] = [direct.binding.family: Forwarder(direct)]
+                for family in otherFamilies {
+                    forwarders[id]?[family] = Forwarder(HTTPProvider.direct(id, family: family, configuration: configuration, transport: transport, observer: observer, logger: logger))
+                }
             case .proxy:
                 let proxied: any LLMProvider
                 if let negotiation {
@@ -101,7 +106,13 @@ public final class LLMService: Sendable {
                     let json = HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
                     proxied = json
                     // A body sent as is cannot fall back: only a JSON proxy hop without fallback forwards.
-                    if !configuration.proxy.fallbackToDirect { forwarders[id] = Forwarder(json, circuit: circuit) }
+                    if !configuration.proxy.fallbackToDirect {
+                        forwarders[id] = [json.binding.family: Forwarder(json, circuit: circuit)]
+                        for family in otherFamilies {
+                            let other = HTTPProvider.proxied(id, family: family, configuration: configuration, transport: transport, observer: observer, logger: logger)
+                            forwarders[id]?[family] = Forwarder(other, circuit: circuit)
+                        }
+                    }
                 }
                 providers[id] = configuration.proxy.fallbackToDirect
                     ? FallbackProvider(proxy: proxied, direct: direct, monitor: monitor)
@@ -112,11 +123,13 @@ public final class LLMService: Sendable {
         self.forwarders = forwarders
     }
 
-    /// The provider that can send a caller's body as it is (same-family pass-through), or `nil`
-    /// when the connection mode must translate every request: the provider itself in direct
-    /// mode, its JSON proxy route in proxy mode with `PROXY_PROTOCOL=json` and no fallback.
-    public func forwarder(_ id: ProviderID) -> Forwarder? {
-        forwarders[id]
+    /// The provider that can send a caller's body in `family` as it is (same-family
+    /// pass-through), or `nil` when the provider is not spoken to in that family or the
+    /// connection mode must translate every request: the provider itself in direct mode, its JSON
+    /// proxy route in proxy mode with `PROXY_PROTOCOL=json` and no fallback. A provider is spoken
+    /// to in its configured family (``ChimeraConfiguration/family(of:)``); OpenAI in both of its own.
+    public func forwarder(_ id: ProviderID, speaking family: ProtocolFamily) -> Forwarder? {
+        forwarders[id]?[family]
     }
 
     /// The provider for `id`.

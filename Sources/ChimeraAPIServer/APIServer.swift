@@ -17,6 +17,7 @@ import ServiceLifecycle
 ///   Server-Sent Events (`delta` events, then `done` with the finish reason and usage);
 /// - `GET /api/v1/providers`: every provider, whether it is configured, its models and capabilities;
 /// - `POST /v1/chat/completions`: an OpenAI-compatible front door (`"model": "<provider>/<model>"`);
+/// - `POST /v1/responses`: OpenAI's Responses API, the same way;
 /// - `GET /metrics`: Prometheus text;
 /// - `GET /status` and `GET /status.json`: the status page and its JSON.
 ///
@@ -99,6 +100,7 @@ public struct APIServer: Sendable {
         router.get("api/v1/providers") { _, _ in try await providers() }
         router.get("v1/models") { _, _ in try await openAIModels() }
         router.post("v1/chat/completions") { request, context in try await chatCompletions(request, context: context) }
+        router.post("v1/responses") { request, context in try await responses(request, context: context) }
         router.get("metrics") { _, _ in prometheusMetrics() }
         addStatusRoutes(to: router)
         return router

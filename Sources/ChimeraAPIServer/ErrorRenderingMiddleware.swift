@@ -13,7 +13,7 @@ struct ErrorRenderingMiddleware: RouterMiddleware {
 
     /// The routes, for the answer to an unknown path.
     static var routes: String {
-        "GET /health, GET /health/proxy, POST /api/v1/generate, GET /api/v1/providers, GET /v1/models, POST /v1/chat/completions, GET /metrics"
+        "GET /health, GET /health/proxy, POST /api/v1/generate, GET /api/v1/providers, GET /v1/models, POST /v1/chat/completions, POST /v1/responses, GET /metrics"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

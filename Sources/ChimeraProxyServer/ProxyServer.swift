@@ -13,7 +13,7 @@ import NIOCore
 /// `chimera proxy`: an LLM proxy compatible with AIClient-2-API's data plane, plus Chimera's
 /// binary protocol on the same port.
 ///
-/// Every route of every protocol binding (OpenAI Chat, Anthropic Messages, Gemini — under `/v1`
+/// Every route of every protocol binding (OpenAI Chat, OpenAI Responses, Anthropic Messages, Gemini — under `/v1`
 /// and `/v1beta` — and Connect) is served at the root and under a `/<provider-id>/` prefix. The
 /// upstream is chosen by the prefix, else the `Model-Provider` header, else the default provider,
 /// else the provider whose protocol the caller speaks; the ``Relay`` does the rest, passing a
@@ -164,7 +164,7 @@ public struct ProxyServer: Sendable {
         switch family {
         case .anthropicMessages: return .anthropic
         case .geminiGenerateContent: return .gemini
-        case .openAIChat, nil: return .openai
+        case .openAIChat, .openAIResponses, nil: return .openai
         }
     }
 
@@ -179,6 +179,7 @@ public struct ProxyServer: Sendable {
         if path.contains("/\(ProxyProcedure.serviceName)/") { return "connect_protobuf" }
         switch ProtocolFamily.implied(byPath: path) {
         case .openAIChat: return "openai_chat"
+        case .openAIResponses: return "openai_responses"
         case .anthropicMessages: return "anthropic_messages"
         case .geminiGenerateContent: return "gemini"
         case nil: return "http"

@@ -14,7 +14,7 @@ import Tracing
 /// When the caller speaks the provider's own family and the connection mode can send a body as
 /// it is (``LLMService/forwarder(_:)``), the caller's bytes go upstream unchanged but for the
 /// model, and the upstream's bytes come back unchanged, watched for usage, in-band errors and the
-/// size limit (``passThrough(_:caller:request:family:forwarder:context:started:)``). Anything else
+/// size limit (``passThrough(_:caller:request:forwarder:context:started:)``). Anything else
 /// is translated through the domain model.
 public struct Relay: Sendable {
     /// The service that reaches the providers.
@@ -56,32 +56,35 @@ public struct Relay: Sendable {
     private func answer(_ inbound: InboundChat, caller: any CallerBinding, context: CallContext) async -> Response {
         let started = ContinuousClock.now
         let request: ChatRequest
+        let forwarder: Forwarder?
         do throws(ChimeraError) {
-            request = try read(inbound, caller: caller)
+            (request, forwarder) = try read(inbound, caller: caller)
         } catch {
             record(provider: inbound.provider, model: inbound.model ?? "", streamed: inbound.stream ?? false, passedThrough: false,
                    status: error.httpStatus, error: error, usage: nil, started: started, context: context)
             return Self.errorResponse(error, caller: caller, streaming: inbound.stream ?? false)
         }
         AuditNotes.current?.note(request)
-        if passesThrough, let family = caller.passThroughFamily, family == request.provider.family,
-           let forwarder = service.forwarder(request.provider) {
-            return await passThrough(inbound, caller: caller, request: request, family: family, forwarder: forwarder, context: context, started: started)
+        if let forwarder {
+            return await passThrough(inbound, caller: caller, request: request, forwarder: forwarder, context: context, started: started)
         }
         return await translate(request, caller: caller, context: context, started: started)
     }
 
-    /// Reads the inbound body once and points it at its provider and model.
-    private func read(_ inbound: InboundChat, caller: any CallerBinding) throws(ChimeraError) -> ChatRequest {
+    /// Reads the inbound body once, points it at its provider and model, and finds the forwarder
+    /// that sends it as it is when its family can pass through.
+    private func read(_ inbound: InboundChat, caller: any CallerBinding) throws(ChimeraError) -> (ChatRequest, Forwarder?) {
         var request = try caller.decodeRequest(inbound.body, provider: inbound.readingProvider, model: inbound.model, stream: inbound.stream)
         if let retarget = inbound.retarget {
             (request.provider, request.model) = try retarget(request)
         }
+        let forwarder = passesThrough ? caller.passThroughFamily.flatMap { service.forwarder(request.provider, speaking: $0) } : nil
         // Checked before anything else can fail (a provider without a key, a proxy that is
         // down): a bad value is the caller's error whatever the configuration, with the same
-        // message on every path.
-        try request.validate()
-        return request
+        // message on every path; in the protocol the request will be sent in, which decides
+        // what of another family's it may leave out.
+        try request.validate(speaking: forwarder?.binding.family ?? service.configuration.family(of: request.provider))
+        return (request, forwarder)
     }
 
     // MARK: Translated
@@ -145,7 +148,7 @@ public struct Relay: Sendable {
     /// Sends the caller's bytes as they are, but for the model, and relays the upstream's bytes
     /// as they arrive.
     private func passThrough(
-        _ inbound: InboundChat, caller: any CallerBinding, request: ChatRequest, family: ProtocolFamily,
+        _ inbound: InboundChat, caller: any CallerBinding, request: ChatRequest,
         forwarder: Forwarder, context: CallContext, started: ContinuousClock.Instant
     ) async -> Response {
         let binding = forwarder.binding
@@ -201,11 +204,11 @@ public struct Relay: Sendable {
                     if failure == nil, let truncated = watcher.finish() {
                         // The upstream's bytes are all there; an error event says they are not the whole answer.
                         failure = truncated
-                        try await writer.write(Self.inBandError(truncated, family: family, binding: binding))
+                        try await writer.write(Self.inBandError(truncated, binding: binding))
                     }
                 } catch let error as ChimeraError where error.kind != .cancelled {
                     failure = error
-                    try await writer.write(Self.inBandError(error, family: family, binding: binding))
+                    try await writer.write(Self.inBandError(error, binding: binding))
                 } catch {
                     relay.record(provider: request.provider, model: request.model, streamed: true, passedThrough: true, route: route, status: 200,
                                  error: ChimeraError(wrapping: error), usage: watcher.usage, started: started, timeToFirstEvent: firstEvent, context: context)
@@ -220,12 +223,9 @@ public struct Relay: Sendable {
         }
     }
 
-    /// The in-band error event of a family's stream, standing alone: each family's error body
-    /// is also its in-band error payload (Anthropic's with `event: error`).
-    static func inBandError(_ error: ChimeraError, family: ProtocolFamily, binding: any ProtocolBinding) -> ByteBuffer {
-        let data = String(decoding: binding.encodeError(error), as: UTF8.self)
-        let event = SSEEvent(event: family == .anthropicMessages ? "error" : nil, data: data)
-        return ByteBuffer(bytes: event.bytes)
+    /// The in-band error event of a family's stream, standing alone (see ``ProtocolBinding/inBandError(_:)``).
+    static func inBandError(_ error: ChimeraError, binding: any ProtocolBinding) -> ByteBuffer {
+        ByteBuffer(bytes: binding.inBandError(error).bytes)
     }
 
     // MARK: Failures

@@ -26,7 +26,7 @@ public struct RunningSimulator: Sendable {
     /// which clients append `/v1/messages` and `/v1beta/models/…`.
     public func baseURL(for provider: ProviderID) -> URL {
         switch provider.family {
-        case .openAIChat: server.baseURL.appendingPathComponent("v1")
+        case .openAIChat, .openAIResponses: server.baseURL.appendingPathComponent("v1")
         case .anthropicMessages, .geminiGenerateContent: server.baseURL
         }
     }

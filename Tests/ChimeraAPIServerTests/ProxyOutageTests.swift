@@ -37,7 +37,7 @@ struct ProxyOutageTests {
         // Not one attempt, let alone its retries.
         #expect(attempts.load(ordering: .relaxed) == before)
         // A same-family body sent as it is (serve's pass-through) meets the same circuit.
-        let forwarder = try #require(service.forwarder(.openai))
+        let forwarder = try #require(service.forwarder(.openai, speaking: .openAIChat))
         let body = Array(#"{"model":"gpt-4.1","messages":[{"role":"user","content":"Hi"}]}"#.utf8)
         let forwarded = await #expect(throws: ChimeraError.self) {
             _ = try await forwarder.forward(ForwardedCall(body: body, request: request), context: .none)

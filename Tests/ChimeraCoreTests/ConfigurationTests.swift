@@ -36,6 +36,8 @@ struct ConfigurationTests {
         ValidCase(variable: "API_CONNECTION_MODE", value: "DIRECT") { $0.connectionMode == .direct },
         ValidCase(variable: "PROXY_SERVER_URL", value: "https://proxy.internal:9443/") { $0.proxy.serverURL.absoluteString == "https://proxy.internal:9443" },
         ValidCase(variable: "PROXY_PROTOCOL", value: "protobuf") { $0.proxy.wireProtocol == .protobuf },
+        ValidCase(variable: "OPENAI_WIRE_API", value: "responses") { $0.family(of: .openai) == .openAIResponses && $0.family(of: .qwen) == .openAIChat },
+        ValidCase(variable: "QWEN_WIRE_API", value: "Responses") { $0.provider(.qwen).wireAPI == .responses && $0.family(of: .qwen) == .openAIResponses },
         ValidCase(variable: "PROXY_PROTOCOL", value: "json") { $0.proxy.wireProtocol == .json },
         ValidCase(variable: "PROXY_API_KEY", value: "proxy-key-123") { $0.proxy.apiKey?.value == "proxy-key-123" },
         ValidCase(variable: "PROXY_FALLBACK_TO_DIRECT", value: "yes") { $0.proxy.fallbackToDirect },
@@ -96,6 +98,7 @@ struct ConfigurationTests {
     static let invalidCases: [InvalidCase] = [
         InvalidCase(variable: "API_CONNECTION_MODE", value: "tunnel", message: #"API_CONNECTION_MODE="tunnel": accepted: direct, proxy"#),
         InvalidCase(variable: "PROXY_PROTOCOL", value: "grpc", message: #"PROXY_PROTOCOL="grpc": accepted: auto, json, protobuf"#),
+        InvalidCase(variable: "DEEPSEEK_WIRE_API", value: "completions", message: #"DEEPSEEK_WIRE_API="completions": accepted: chat, responses"#),
         InvalidCase(variable: "PROXY_SERVER_URL", value: "localhost:8080", message: #"PROXY_SERVER_URL="localhost:8080": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),
         InvalidCase(variable: "PROXY_SERVER_URL", value: "ftp://proxy", message: #"PROXY_SERVER_URL="ftp://proxy": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),
         InvalidCase(variable: "OPENAI_BASE_URL", value: "http://", message: #"OPENAI_BASE_URL="http://": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),

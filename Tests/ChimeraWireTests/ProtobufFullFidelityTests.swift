@@ -170,7 +170,7 @@ struct ProtobufFullFidelityTests {
             case .toolChoiceMode: message.toolChoice.mode = "any"
             case .extensionJSON: message.extensions["gemini"] = "{'a': 1}"
             case .extensionNotAnObject: message.extensions["openai"] = "[1]"
-            case .extensionFamily: message.extensions["openai-responses"] = "{}"
+            case .extensionFamily: message.extensions["openai-realtime"] = "{}"
             case .opaqueJSON: message.messages[2].parts[4].opaque.json = "nope"
             case .opaqueFamily: message.messages[2].parts[4].opaque.family = "cohere"
             case .unknownPartKind: message.messages[1].parts[2] = Chimera_Proxy_V1_Part()
@@ -190,7 +190,7 @@ struct ProtobufFullFidelityTests {
             case .toolChoiceMode: "tool_choice.mode: \"any\" is not a tool choice"
             case .extensionJSON: "extensions[\"gemini\"]: not valid JSON"
             case .extensionNotAnObject: "extensions[\"openai\"]: expected a JSON object, got an array"
-            case .extensionFamily: "extensions[\"openai-responses\"]: unknown protocol family \"openai-responses\"; accepted: openai, anthropic, gemini"
+            case .extensionFamily: "extensions[\"openai-realtime\"]: unknown protocol family \"openai-realtime\"; accepted: openai, openai-responses, anthropic, gemini"
             case .opaqueJSON: "messages[2].parts[4].opaque.json: not valid JSON"
             case .opaqueFamily: "messages[2].parts[4].opaque.family: unknown protocol family \"cohere\""
             case .unknownPartKind: "messages[1].parts[2]: a part of a kind this version does not know"
@@ -279,8 +279,8 @@ struct ProtobufFullFidelityTests {
         var newSource = Chimera_Proxy_V1_Part(.image(url: "u"))
         newSource.image.source = nil
         message.parts.append(newSource)
-        message.parts[5].opaque.family = "openai-responses"
-        message.extensions["openai-responses"] = #"{"a":1}"#
+        message.parts[5].opaque.family = "openai-realtime"
+        message.extensions["openai-realtime"] = #"{"a":1}"#
         message.additionalChoices[0].parts.append(Chimera_Proxy_V1_Part())
         let response = try ChatResponse(message)
         var expected = ProtobufSamples.fullResponse

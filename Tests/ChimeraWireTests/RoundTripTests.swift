@@ -26,10 +26,18 @@ struct RoundTripTests {
     /// The usage a family reads back from what it wrote: Anthropic states its cache counts, zero
     /// when nothing was cached.
     static func readBack(_ usage: Usage, in family: ProtocolFamily) -> Usage {
-        guard family == .anthropicMessages else { return usage }
         var stated = usage
-        stated.cachedInputTokens = usage.cachedInputTokens ?? 0
-        stated.cacheWriteTokens = usage.cacheWriteTokens ?? 0
+        switch family {
+        case .anthropicMessages:
+            stated.cachedInputTokens = usage.cachedInputTokens ?? 0
+            stated.cacheWriteTokens = usage.cacheWriteTokens ?? 0
+        case .openAIResponses:
+            // The Responses API's usage always states both details.
+            stated.cachedInputTokens = usage.cachedInputTokens ?? 0
+            stated.reasoningTokens = usage.reasoningTokens ?? 0
+        case .openAIChat, .geminiGenerateContent:
+            break
+        }
         return stated
     }
 
@@ -139,6 +147,6 @@ struct RoundTripTests {
         #expect(error.isRetryable == original.isRetryable)
         #expect(error.upstreamMessage == (original.upstreamMessage ?? original.message))
         // OpenAI's error types have one name for every 5xx, so only 500 can come back.
-        #expect(error.status == (family == .openAIChat && original.status == 529 ? 500 : original.status))
+        #expect(error.status == ([.openAIChat, .openAIResponses].contains(family) && original.status == 529 ? 500 : original.status))
     }
 }

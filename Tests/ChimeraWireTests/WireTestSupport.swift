@@ -69,7 +69,7 @@ extension ProtocolFamily {
     /// A provider that speaks the family, for calls that need one.
     var sampleProvider: ProviderID {
         switch self {
-        case .openAIChat: .openai
+        case .openAIChat, .openAIResponses: .openai
         case .anthropicMessages: .anthropic
         case .geminiGenerateContent: .gemini
         }

@@ -66,6 +66,12 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         providers[id] ?? .defaults(for: id)
     }
 
+    /// The protocol family Chimera speaks to a provider: its own, or the Responses API for an
+    /// OpenAI-compatible provider configured with `<P>_WIRE_API=responses`.
+    public func family(of id: ProviderID) -> ProtocolFamily {
+        id.family == .openAIChat && provider(id).wireAPI == .responses ? .openAIResponses : id.family
+    }
+
     /// Reads and validates the configuration from environment variables.
     ///
     /// Walks ``variables``, so every variable is read the one way `chimera config check` reports

@@ -98,9 +98,13 @@ extension ConfigurationVariable {
         })
     }
 
-    /// The three variables of one provider.
+    /// The variables of one provider: key, base URL, proxy route, and for OpenAI-compatible
+    /// providers the API they are called with.
     static func provider(_ id: ProviderID) -> [Self] {
         let prefix = id.environmentPrefix
+        let wireAPI: [Self] = id.family == .openAIChat
+            ? [.choice("\(prefix)_WIRE_API", \.[provider: id].wireAPI, "chat or responses: the OpenAI API \(id.displayName) is called with (/chat/completions or /responses)")]
+            : []
         return [
             .secret("\(prefix)_API_KEY", \.[provider: id].apiKey, "\(id.displayName)'s API key"),
             Self("\(prefix)_BASE_URL", "\(id.displayName)'s base URL, as its official SDK means it", read: { reader, configuration in
@@ -111,7 +115,7 @@ extension ConfigurationVariable {
             Self("\(prefix)_PROXY_ROUTE", "the path prefix that selects \(id.displayName) on the proxy", read: { reader, configuration in
                 if let route = reader.pathSegment("\(prefix)_PROXY_ROUTE") { configuration[provider: id].proxyRoute = route }
             }, show: { $0.provider(id).proxyRoute }),
-        ]
+        ] + wireAPI
     }
 }
 

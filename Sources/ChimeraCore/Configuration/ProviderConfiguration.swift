@@ -9,12 +9,15 @@ public struct ProviderConfiguration: Sendable, Hashable {
     public var baseURL: URL?
     /// The path prefix that selects this provider on the proxy (`<P>_PROXY_ROUTE`).
     public var proxyRoute: String
+    /// Which of OpenAI's two APIs an OpenAI-compatible provider is called with (`<P>_WIRE_API`).
+    public var wireAPI: OpenAIWireAPI
 
     /// Creates a provider configuration.
-    public init(apiKey: Secret? = nil, baseURL: URL?, proxyRoute: String) {
+    public init(apiKey: Secret? = nil, baseURL: URL?, proxyRoute: String, wireAPI: OpenAIWireAPI = .chat) {
         self.apiKey = apiKey
         self.baseURL = baseURL
         self.proxyRoute = proxyRoute
+        self.wireAPI = wireAPI
     }
 
     /// The official defaults of a provider, without a key.

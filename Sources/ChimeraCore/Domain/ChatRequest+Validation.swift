@@ -7,10 +7,14 @@ extension ChatRequest {
     ///   named as a caller of any family recognises them (`seed`, `top_k`, …); an encoder leaves
     ///   them out and a server lists them in `chimera-dropped-fields`; then the top-level members
     ///   of another family's protocol (``extensions``), which this provider's has no place for.
+    /// - Parameter family: The protocol the request will be sent in, when it is not the
+    ///   provider's own (OpenAI's Responses API); members of another family's protocol are
+    ///   dropped or, when the request would mean something else without them, refused.
     /// - Throws: ``ChimeraError`` of kind ``ChimeraError/Kind/invalidRequest`` naming the field,
     ///   the provider and what is accepted.
     @discardableResult
-    public func validate() throws(ChimeraError) -> [String] {
+    public func validate(speaking family: ProtocolFamily? = nil) throws(ChimeraError) -> [String] {
+        let target = family ?? provider.family
         let capabilities = ProviderCapabilities.of(provider)
         let name = provider.displayName
         func refuse(_ message: String) -> ChimeraError { .invalidRequest(message, provider: provider) }
@@ -97,8 +101,11 @@ extension ChatRequest {
         // Members of another family's protocol that no domain field holds (`logit_bias`,
         // Gemini's `safetySettings`, an unknown member) have no place in this provider's: they
         // are left out, and said so.
-        for family in ProtocolFamily.allCases where family != provider.family {
-            for key in extensions[family]?.keys ?? [] where !ignored.contains(key) { ignored.append(key) }
+        for family in ProtocolFamily.allCases where family != target {
+            for member in extensions[family] ?? [:] where !ignored.contains(member.key) {
+                if let refusal = family.refusal(ofMember: member.key, value: member.value, target: name) { throw refuse(refusal) }
+                ignored.append(member.key)
+            }
         }
         return ignored
     }

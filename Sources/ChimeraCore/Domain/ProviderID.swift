@@ -49,10 +49,13 @@ public enum ProviderID: String, CaseIterable, Sendable, Hashable, Codable, Custo
     }
 }
 
-/// The three wire protocols LLM providers speak.
+/// The wire protocols LLM providers speak.
 public enum ProtocolFamily: String, CaseIterable, Sendable, Hashable, Codable {
     /// OpenAI Chat Completions, also spoken by DeepSeek, Qwen (compatible mode) and Cursor gateways.
     case openAIChat = "openai"
+    /// OpenAI's Responses API (`POST /v1/responses`): OpenAI's own, and any OpenAI-compatible
+    /// provider configured to speak it (`<P>_WIRE_API=responses`); no provider's default.
+    case openAIResponses = "openai-responses"
     /// Anthropic Messages.
     case anthropicMessages = "anthropic"
     /// Google Gemini generateContent.

@@ -8,8 +8,12 @@ extension HTTPProvider {
     /// A provider that cannot be called as configured (Cursor without `CURSOR_BASE_URL`, any other
     /// provider without its key) is still created; each call then throws a configuration error
     /// that says which variable to set.
+    ///
+    /// - Parameter family: The protocol to speak; by default the configured one
+    ///   (``ChimeraConfiguration/family(of:)``).
     public static func direct(
         _ id: ProviderID,
+        family: ProtocolFamily? = nil,
         configuration: ChimeraConfiguration,
         transport: HTTPTransport,
         observer: RequestObserver? = nil,
@@ -25,7 +29,7 @@ extension HTTPProvider {
                     hint: "export \(prefix)_API_KEY=<your key>, or route through a proxy with API_CONNECTION_MODE=proxy"
                 ))
             } else {
-                target = .endpoint(.direct(id, baseURL: baseURL, apiKey: settings.apiKey))
+                target = .endpoint(.direct(id, baseURL: baseURL, apiKey: settings.apiKey, family: family ?? configuration.family(of: id)))
             }
         } else {
             target = .unavailable(.configuration(
@@ -48,8 +52,11 @@ extension HTTPProvider {
     }
 
     /// A provider reached through the proxy in its own protocol (JSON) on its proxy route.
+    ///
+    /// - Parameter family: The protocol to speak; by default the configured one.
     public static func proxied(
         _ id: ProviderID,
+        family: ProtocolFamily? = nil,
         configuration: ChimeraConfiguration,
         transport: HTTPTransport,
         observer: RequestObserver? = nil,
@@ -59,7 +66,7 @@ extension HTTPProvider {
         let shownURL = Redaction.redact(proxy.serverURL.absoluteString)
         return HTTPProvider(
             id: id,
-            target: .endpoint(.proxied(id, proxyURL: proxy.serverURL, route: configuration.provider(id).proxyRoute, proxyKey: proxy.apiKey)),
+            target: .endpoint(.proxied(id, proxyURL: proxy.serverURL, route: configuration.provider(id).proxyRoute, proxyKey: proxy.apiKey, family: family ?? configuration.family(of: id))),
             transport: transport,
             timeouts: proxy.timeouts,
             retryPolicy: RetryPolicy(maxRetries: proxy.maxRetries),

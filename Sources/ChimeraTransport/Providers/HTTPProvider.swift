@@ -56,7 +56,7 @@ public struct HTTPProvider: LLMProvider {
     ) {
         self.id = id
         self.target = target
-        self.binding = ProtocolBindings.binding(for: id)
+        self.binding = if case .endpoint(let endpoint) = target { endpoint.binding } else { ProtocolBindings.binding(for: id) }
         self.transport = transport
         self.timeouts = timeouts
         self.route = route
@@ -75,7 +75,7 @@ public struct HTTPProvider: LLMProvider {
 
     public func complete(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatResponse {
         let endpoint = try usableEndpoint()
-        let dropped = try request.validate()
+        let dropped = try request.validate(speaking: binding.family)
         var outbound = request
         outbound.stream = false
         let body = try binding.encodeRequest(outbound)
@@ -98,7 +98,7 @@ public struct HTTPProvider: LLMProvider {
 
     public func stream(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatStream {
         let endpoint = try usableEndpoint()
-        let dropped = try request.validate()
+        let dropped = try request.validate(speaking: binding.family)
         var outbound = request
         outbound.stream = true
         let body = try binding.encodeRequest(outbound)

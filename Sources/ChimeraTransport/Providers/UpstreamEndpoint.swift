@@ -14,42 +14,48 @@ public struct UpstreamEndpoint: Sendable {
     public var baseURL: URL
     /// Authentication and protocol-version headers.
     public var headers: [(name: String, value: String)]
+    /// The protocol spoken: the provider's own, or the Responses API for an OpenAI-compatible one.
+    public var family: ProtocolFamily
 
     /// Creates an endpoint.
-    public init(provider: ProviderID, baseURL: URL, headers: [(name: String, value: String)]) {
+    public init(provider: ProviderID, baseURL: URL, headers: [(name: String, value: String)], family: ProtocolFamily? = nil) {
         self.provider = provider
         self.baseURL = baseURL
         self.headers = headers
+        self.family = family ?? provider.family
     }
 
+    /// The binding of the protocol spoken, in the provider's dialect.
+    public var binding: any ProtocolBinding { ProtocolBindings.binding(for: provider, speaking: family) }
+
     /// The provider's own API, authenticated with its key.
-    public static func direct(_ provider: ProviderID, baseURL: URL, apiKey: Secret?) -> UpstreamEndpoint {
-        UpstreamEndpoint(provider: provider, baseURL: baseURL, headers: ProtocolBindings.binding(for: provider).authenticationHeaders(apiKey: apiKey))
+    public static func direct(_ provider: ProviderID, baseURL: URL, apiKey: Secret?, family: ProtocolFamily? = nil) -> UpstreamEndpoint {
+        UpstreamEndpoint(provider: provider, baseURL: baseURL, headers: ProtocolBindings.binding(for: provider).authenticationHeaders(apiKey: apiKey), family: family)
     }
 
     /// The provider's protocol on a proxy route: `/<route>/v1/chat/completions`,
     /// `/<route>/v1/messages`, `/<route>/v1beta/models/…`, authenticated with the proxy's key as
     /// `Authorization: Bearer` (which AIClient-2-API and `chimera proxy` accept for every protocol).
-    public static func proxied(_ provider: ProviderID, proxyURL: URL, route: String, proxyKey: Secret?) -> UpstreamEndpoint {
+    public static func proxied(_ provider: ProviderID, proxyURL: URL, route: String, proxyKey: Secret?, family: ProtocolFamily? = nil) -> UpstreamEndpoint {
         var base = proxyURL.appending(path: route)
         if provider.family == .openAIChat { base = base.appending(path: "v1") }
         var headers = ProtocolBindings.binding(for: provider).authenticationHeaders(apiKey: nil)
         if let proxyKey { headers.append((name: "authorization", value: "Bearer \(proxyKey.value)")) }
-        return UpstreamEndpoint(provider: provider, baseURL: base, headers: headers)
+        return UpstreamEndpoint(provider: provider, baseURL: base, headers: headers, family: family)
     }
 
     /// The URL of a chat request.
     public func chatURL(model: String, stream: Bool) -> URL {
-        ProtocolBindings.binding(for: provider).chatURL(base: baseURL, model: model, stream: stream)
+        binding.chatURL(base: baseURL, model: model, stream: stream)
     }
 
     /// The URL of the model list.
     public var modelsURL: URL {
-        ProtocolBindings.binding(for: provider).modelsURL(base: baseURL)
+        binding.modelsURL(base: baseURL)
     }
 
     /// The URL that counts a request's tokens, when the provider's protocol has one.
     public func countTokensURL(model: String) -> URL? {
-        ProtocolBindings.binding(for: provider).countTokensURL(base: baseURL, model: model)
+        binding.countTokensURL(base: baseURL, model: model)
     }
 }

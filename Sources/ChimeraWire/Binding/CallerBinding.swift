@@ -71,17 +71,20 @@ extension ProtocolBinding {
 public enum ProtocolBindings {
     /// The binding that speaks `family`.
     public static func binding(for family: ProtocolFamily) -> any ProtocolBinding {
-        switch family {
-        case .openAIChat: OpenAIChatBinding(provider: .openai)
-        case .anthropicMessages: AnthropicMessagesBinding()
-        case .geminiGenerateContent: GeminiBinding()
-        }
+        binding(for: .openai, speaking: family)
     }
 
     /// The binding that speaks `provider`'s protocol, in its dialect.
     public static func binding(for provider: ProviderID) -> any ProtocolBinding {
-        switch provider.family {
-        case .openAIChat: OpenAIChatBinding(provider: provider)
+        binding(for: provider, speaking: provider.family)
+    }
+
+    /// The binding that speaks `family` to `provider` (an OpenAI-compatible provider may be
+    /// called over the Responses API), in the provider's dialect where the family has dialects.
+    public static func binding(for provider: ProviderID, speaking family: ProtocolFamily) -> any ProtocolBinding {
+        switch family {
+        case .openAIChat: OpenAIChatBinding(provider: provider.family == .openAIChat ? provider : .openai)
+        case .openAIResponses: OpenAIResponsesBinding(provider: provider.family == .openAIChat ? provider : .openai)
         case .anthropicMessages: AnthropicMessagesBinding()
         case .geminiGenerateContent: GeminiBinding()
         }

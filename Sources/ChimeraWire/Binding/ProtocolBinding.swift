@@ -99,6 +99,10 @@ public protocol ProtocolBinding: CallerBinding {
     /// The body of an error answer in this family's shape; the status is ``ChimeraError/httpStatus``.
     func encodeError(_ error: ChimeraError) -> [UInt8]
 
+    /// The event that ends a stream relayed as the upstream sent it, when it failed after it
+    /// began. The default is the family's error body as the data (Anthropic's with `event: error`).
+    func inBandError(_ error: ChimeraError) -> SSEEvent
+
     // MARK: Token counts
 
     /// The URL that counts a request's input tokens, when the family has such an endpoint
@@ -134,6 +138,12 @@ public protocol ProtocolBinding: CallerBinding {
 }
 
 extension ProtocolBinding {
+    /// The family's error body as the event's data, under `event: error` for Anthropic, whose
+    /// streams name every event.
+    public func inBandError(_ error: ChimeraError) -> SSEEvent {
+        SSEEvent(event: family == .anthropicMessages ? "error" : nil, data: String(decoding: encodeError(error), as: UTF8.self))
+    }
+
     /// Reads the body as a chat request that is not streamed.
     public func decodeTokenCountRequest(_ body: [UInt8], provider: ProviderID, model: String?) throws(ChimeraError) -> ChatRequest {
         try decodeRequest(body, provider: provider, model: model, stream: false)

@@ -253,6 +253,7 @@ enum UpstreamErrorReader {
             "not_found_error": 404,
             "request_too_large": 413,
             "rate_limit_error": 429,
+            "rate_limit_exceeded": 429,
             "insufficient_quota": 429,
             "api_error": 500,
             "server_error": 500,

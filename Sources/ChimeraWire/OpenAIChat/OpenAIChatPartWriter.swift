@@ -121,6 +121,7 @@ enum OpenAIChatPartWriter {
     static func familyName(_ family: ProtocolFamily) -> String {
         switch family {
         case .openAIChat: "OpenAI Chat"
+        case .openAIResponses: "OpenAI Responses"
         case .anthropicMessages: "Anthropic"
         case .geminiGenerateContent: "Gemini"
         }

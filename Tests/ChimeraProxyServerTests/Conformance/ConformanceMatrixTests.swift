@@ -14,11 +14,12 @@ import Testing
 struct ConformanceMatrixTests {
     /// The ways a request reaches an upstream.
     enum Inbound: CaseIterable {
-        case openAIChat, anthropicMessages, gemini, connect, library
+        case openAIChat, openAIResponses, anthropicMessages, gemini, connect, library
 
         var title: String {
             switch self {
             case .openAIChat: "OpenAI Chat Completions"
+            case .openAIResponses: "OpenAI Responses"
             case .anthropicMessages: "Anthropic Messages"
             case .gemini: "Gemini generateContent"
             case .connect: "Connect (protobuf)"
@@ -29,6 +30,7 @@ struct ConformanceMatrixTests {
         var route: String {
             switch self {
             case .openAIChat: "`POST /<route>/v1/chat/completions` on `chimera proxy`"
+            case .openAIResponses: "`POST /<route>/v1/responses` on `chimera proxy`"
             case .anthropicMessages: "`POST /<route>/v1/messages` on `chimera proxy`"
             case .gemini: "`POST /<route>/v1beta/models/{model}:generateContent` on `chimera proxy`"
             case .connect: "`chimera.proxy.v1.ProxyService` on `chimera proxy` (`PROXY_PROTOCOL=protobuf`)"
@@ -39,7 +41,7 @@ struct ConformanceMatrixTests {
         /// The provider whose protocol a JSON caller speaks; `nil` when the request names the upstream itself.
         var callerProvider: ProviderID? {
             switch self {
-            case .openAIChat: .openai
+            case .openAIChat, .openAIResponses: .openai
             case .anthropicMessages: .anthropic
             case .gemini: .gemini
             case .connect, .library: nil
@@ -58,7 +60,8 @@ struct ConformanceMatrixTests {
                     let (service, requestProvider) = Self.service(inbound, upstream: upstream, proxy: proxy)
                     let cell = ConformanceFeature.Cell(
                         service: service, requestProvider: requestProvider, upstream: upstream,
-                        callerFamily: (inbound.callerProvider ?? upstream).family, callerName: inbound.title, simulator: proxy.simulator
+                        callerFamily: inbound == .openAIResponses ? .openAIResponses : (inbound.callerProvider ?? upstream).family,
+                        callerName: inbound.title, simulator: proxy.simulator
                     )
                     for feature in ConformanceFeature.allCases {
                         results[inbound, default: [:]][upstream, default: [:]][feature] = await feature.run(in: cell)
@@ -101,11 +104,12 @@ struct ConformanceMatrixTests {
             return (LLMService(configuration: configuration), upstream)
         case .connect:
             return (LLMService(configuration: proxyMode(proxy, .protobuf)), upstream)
-        case .openAIChat, .anthropicMessages, .gemini:
+        case .openAIChat, .openAIResponses, .anthropicMessages, .gemini:
             // The caller speaks its own family; the path prefix sends it to the upstream.
             let caller = inbound.callerProvider!
             var configuration = proxyMode(proxy, .json)
             configuration.providers[caller]?.proxyRoute = upstream.rawValue
+            if inbound == .openAIResponses { configuration.providers[caller]?.wireAPI = .responses }
             return (LLMService(configuration: configuration), caller)
         }
     }

@@ -1,0 +1,22 @@
+import ChimeraCore
+import ChimeraRelay
+import ChimeraWire
+import Hummingbird
+
+extension APIServer {
+    /// `POST /v1/responses`: OpenAI's Responses API, so the openai SDKs' `responses.create` and
+    /// the agents built on it can use Chimera with `base_url` set to `<server>/v1`.
+    ///
+    /// The model names the provider, as for ``chatCompletions(_:context:)``:
+    /// `"model": "anthropic/claude-sonnet-4-5"`. Any provider answers through the domain model;
+    /// OpenAI gets the body as sent but for the model, so what only OpenAI keeps or runs
+    /// (`previous_response_id`, built-in tools) works there and is refused by name elsewhere.
+    func responses(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await request.wholeBody(upTo: options.maxBodyBytes)
+        let inbound = InboundChat(
+            provider: nil, body: Array(buffer: body), headers: InboundChat.headers(request.headers),
+            retarget: Self.providerAndModel
+        )
+        return await relay.chat(inbound, caller: OpenAIResponsesBinding(provider: .openai), context: CallContext(request, requestID: context.requestID))
+    }
+}
