@@ -55,6 +55,21 @@ final class RawConnection: Sendable {
         try await channel.writeAndFlush(ByteBuffer(string: text))
     }
 
+    /// Sends `pieces` one after another, each `interval` after the previous one went out.
+    ///
+    /// Timed on the connection's event loop: a test task sleeping between sends may be woken
+    /// seconds late when every cooperative thread of a loaded machine is busy.
+    func send(_ pieces: [String], every interval: TimeAmount) async throws {
+        let channel = channel
+        var sent = channel.eventLoop.makeSucceededVoidFuture()
+        for piece in pieces {
+            sent = sent
+                .flatMap { channel.eventLoop.scheduleTask(in: interval) {}.futureResult }
+                .flatMap { channel.writeAndFlush(ByteBuffer(string: piece)) }
+        }
+        try await sent.get()
+    }
+
     /// Whether the server closed the connection (seen only by a reading connection).
     var isClosed: Bool { !channel.isActive }
 
