@@ -157,6 +157,13 @@ public final class LLMService: Sendable {
         try await provider(request.provider).countTokens(request, context: context)
     }
 
+    /// Turns `request`'s texts into vectors with its provider (see ``LLMProvider/embed(_:context:)``).
+    ///
+    /// - Parameter context: The call's request id, trace and deadline (a server passes its own).
+    public func embed(_ request: EmbeddingRequest, context: CallContext = .none) async throws(ChimeraError) -> EmbeddingResponse {
+        try await provider(request.provider).embed(request, context: context)
+    }
+
     /// Lists the models of one provider.
     public func listModels(_ id: ProviderID, context: CallContext = .none) async throws(ChimeraError) -> [ModelInfo] {
         try await provider(id).listModels(context: context)

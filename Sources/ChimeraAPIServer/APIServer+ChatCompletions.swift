@@ -26,16 +26,23 @@ extension APIServer {
     ///
     /// - Throws: ``ChimeraError`` of kind `invalidRequest` naming the model and the providers.
     @Sendable static func providerAndModel(_ request: ChatRequest) throws(ChimeraError) -> (provider: ProviderID, model: String) {
+        try providerAndModel(named: request.model)
+    }
+
+    /// The provider and model of a model written `<provider>/<model>`.
+    ///
+    /// - Throws: ``ChimeraError`` of kind `invalidRequest` naming the model and the providers.
+    @Sendable static func providerAndModel(named model: String) throws(ChimeraError) -> (provider: ProviderID, model: String) {
         let providers = ProviderID.allCases.map(\.rawValue).joined(separator: ", ")
-        guard let slash = request.model.firstIndex(of: "/") else {
+        guard let slash = model.firstIndex(of: "/") else {
             throw ChimeraError.invalidRequest(
-                "model: \"\(request.model.prefix(64))\" names no provider; write it as <provider>/<model>, e.g. openai/gpt-4.1; providers: \(providers)"
+                "model: \"\(model.prefix(64))\" names no provider; write it as <provider>/<model>, e.g. openai/gpt-4.1; providers: \(providers)"
             )
         }
-        let name = request.model[..<slash]
+        let name = model[..<slash]
         guard let provider = ProviderID(rawValue: name.lowercased()) else {
             throw ChimeraError.invalidRequest("model: \"\(name.prefix(64))\" is not a provider; write the model as <provider>/<model>; providers: \(providers)")
         }
-        return (provider, String(request.model[request.model.index(after: slash)...]))
+        return (provider, String(model[model.index(after: slash)...]))
     }
 }

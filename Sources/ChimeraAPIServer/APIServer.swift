@@ -101,6 +101,7 @@ public struct APIServer: Sendable {
         router.get("v1/models") { _, _ in try await openAIModels() }
         router.post("v1/chat/completions") { request, context in try await chatCompletions(request, context: context) }
         router.post("v1/responses") { request, context in try await responses(request, context: context) }
+        addEmbeddingRoutes(to: router)
         router.get("metrics") { _, _ in prometheusMetrics() }
         addStatusRoutes(to: router)
         return router

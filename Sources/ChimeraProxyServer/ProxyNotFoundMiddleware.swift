@@ -14,7 +14,7 @@ struct ProxyNotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
             let path = request.uri.path
             let failure = ChimeraError(
                 kind: .invalidRequest, message: "no route for \(request.method.rawValue) \(Redaction.redact(String(path.prefix(200))))", status: 404,
-                hint: "the proxy serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens, POST /v1beta/models/{model}:generateContent, :streamGenerateContent and :countTokens (also under /v1), GET /v1/models, GET /v1beta/models, the chimera.proxy.v1.ProxyService calls, GET /health and GET /provider_health, each optionally under /<provider-id>/"
+                hint: "the proxy serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens, POST /v1beta/models/{model}:generateContent, :streamGenerateContent and :countTokens (also under /v1), POST /v1/embeddings, POST /v1beta/models/{model}:embedContent and :batchEmbedContents (also under /v1), GET /v1/models, GET /v1beta/models, the chimera.proxy.v1.ProxyService calls, GET /health and GET /provider_health, each optionally under /<provider-id>/"
             )
             if let family = ProtocolFamily.implied(byPath: path) {
                 return Relay.errorResponse(failure, caller: ProtocolBindings.binding(for: family), streaming: false)
@@ -31,7 +31,7 @@ extension ProtocolFamily {
     static func implied(byPath path: String) -> ProtocolFamily? {
         if path.contains("/v1/messages") { return .anthropicMessages }
         if path.contains("/v1/responses") { return .openAIResponses }
-        if path.contains("/v1/chat/completions") || path.hasSuffix("/v1/models") { return .openAIChat }
+        if path.contains("/v1/chat/completions") || path.contains("/v1/embeddings") || path.hasSuffix("/v1/models") { return .openAIChat }
         if path.contains("/v1beta/models") || path.contains("/v1/models/") { return .geminiGenerateContent }
         return nil
     }

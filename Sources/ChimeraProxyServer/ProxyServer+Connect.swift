@@ -62,6 +62,9 @@ extension ProxyServer {
         } catch {
             return Relay.errorResponse(error, caller: caller, streaming: procedure.isServerStreaming)
         }
+        if procedure == .embed {
+            return await relay.embed(InboundEmbedding(provider: routed, body: body), caller: ConnectEmbeddingBinding(routed: routed != nil), context: CallContext(request, requestID: context.requestID))
+        }
         let inbound = InboundChat(provider: routed, body: body, stream: procedure.isServerStreaming, headers: InboundChat.headers(request.headers))
         return await relay.chat(inbound, caller: caller, context: CallContext(request, requestID: context.requestID))
     }

@@ -72,6 +72,7 @@ public struct ProxyServer: Sendable {
         for prefixed in [false, true] {
             let root = prefixed ? router.group("{prefix}") : router.group()
             addBindingRoutes(to: root)
+            addEmbeddingRoutes(to: root)
             addConnectRoutes(to: root)
         }
         return router

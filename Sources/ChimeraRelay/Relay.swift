@@ -249,7 +249,7 @@ public struct Relay: Sendable {
         return response
     }
 
-    private func record(
+    func record(
         provider: ProviderID?, model: String, streamed: Bool, passedThrough: Bool, route: Route? = nil, status: Int,
         error: ChimeraError?, usage: Usage?, started: ContinuousClock.Instant, timeToFirstEvent: Duration? = nil, context: CallContext
     ) {

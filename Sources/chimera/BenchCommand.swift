@@ -35,6 +35,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Measure chimera proxy's same-family pass-through and cross-family translation against a bare Hummingbird + AsyncHTTPClient pass-through, instead of proxy mode against direct mode.")
     var passThrough = false
 
+    @Flag(help: "Only the protocol sizes (JSON versus protobuf bytes and codec times, chat and embeddings): no servers, seconds.")
+    var sizes = false
+
     @Option(help: "The model to request; simulator switches go after @.")
     var model = "gpt-4.1@words=20"
 
@@ -51,6 +54,9 @@ struct BenchCommand: AsyncParsableCommand {
         if (targetURL == nil) != (baselineURL == nil) {
             throw ValidationError("--target-url and --baseline-url go together")
         }
+        if sizes, passThrough || targetURL != nil {
+            throw ValidationError("--sizes measures no servers; leave out --pass-through and --target-url")
+        }
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
     }
 
@@ -66,6 +72,12 @@ struct BenchCommand: AsyncParsableCommand {
             scenarios: []
         )
         terminal.line("chimera bench: \(report.machine.cores) cores, \(report.machine.optimized ? "optimized build" : "DEBUG build (numbers are not representative; use -c release)")")
+        if sizes {
+            measureProtocolSizes(into: &report, terminal: terminal)
+            try report.write(to: json)
+            terminal.line("\nwrote \(json)")
+            return
+        }
         var ratios: [[String]]?
         if let targetURL, let baselineURL {
             try await measureTarget(targetURL, against: baselineURL, into: &report, terminal: terminal)

@@ -42,6 +42,8 @@ struct ProtocolSizeBenchmark {
         var rows: [Row]
         /// Bytes of the whole corpus in each JSON protocol and in protobuf, and the saving.
         var totals: [Row]
+        /// One embedding batch in each JSON form and as an `Embed` call (``embeddingRows()``).
+        var embeddings: [Row]
     }
 
     /// Measures the corpus.
@@ -65,7 +67,7 @@ struct ProtocolSizeBenchmark {
                 protobufMicroseconds: familyRows.reduce(0) { $0 + $1.protobufMicroseconds }
             )
         }
-        let result = Result(optimized: isOptimized, rows: rows, totals: totals)
+        let result = Result(optimized: isOptimized, rows: rows, totals: totals, embeddings: embeddingRows())
         return (table(result), result)
     }
 
@@ -201,7 +203,7 @@ struct ProtocolSizeBenchmark {
         }
     }
 
-    private static func medianMicroseconds(_ repeats: Int, _ work: () -> Void) -> Double {
+    static func medianMicroseconds(_ repeats: Int, _ work: () -> Void) -> Double {
         let clock = ContinuousClock()
         var samples: [Double] = []
         samples.reserveCapacity(repeats)
@@ -213,7 +215,7 @@ struct ProtocolSizeBenchmark {
         return samples[samples.count / 2]
     }
 
-    private static func saving(json: Int, protobuf: Int) -> Double {
+    static func saving(json: Int, protobuf: Int) -> Double {
         json == 0 ? 0 : (Double(json - protobuf) / Double(json) * 1000).rounded() / 10
     }
 
@@ -229,7 +231,7 @@ struct ProtocolSizeBenchmark {
 
     private static func table(_ result: Result) -> String {
         let header = ["exchange", "JSON protocol", "JSON bytes", "protobuf bytes", "saved", "JSON enc+dec", "protobuf enc+dec"]
-        let lines = (result.rows + result.totals).map { row in
+        let lines = (result.rows + result.totals + result.embeddings).map { row in
             [
                 row.exchange, row.jsonFamily, "\(row.jsonBytes)", "\(row.protobufBytes)", "\(row.savedPercent)%",
                 format(row.jsonMicroseconds), format(row.protobufMicroseconds),

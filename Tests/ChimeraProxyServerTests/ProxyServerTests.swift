@@ -62,7 +62,7 @@ struct ProxyServerTests {
                 let bad = try await rawRequest(transport, proxy.baseURL.appending(path: "v1/messages"), body: "{not json")
                 #expect(bad.status == 400)
                 #expect(bad.body.contains(#""type":"error""#))
-                let unknown = try await rawRequest(transport, proxy.baseURL.appending(path: "v1/embeddings"), body: "{}")
+                let unknown = try await rawRequest(transport, proxy.baseURL.appending(path: "v1/audio/speech"), body: "{}")
                 #expect(unknown.status == 404)
                 let huge = #"{"model":"gpt-4.1","messages":[{"role":"user","content":""# + String(repeating: "a", count: 11 << 20) + #""}]}"#
                 let oversized = try await rawRequest(transport, proxy.baseURL.appending(path: "v1/chat/completions"), body: huge)

@@ -26,6 +26,12 @@ public protocol LLMProvider: Sendable {
     /// Counts the input tokens of `request`: the provider's own count where its API has one
     /// (Anthropic, Gemini), else ``ChatRequest/estimatedInputTokens``.
     func countTokens(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> TokenCount
+
+    /// Turns the request's texts into vectors, one per text.
+    ///
+    /// - Throws: ``ChimeraError`` of kind `invalidRequest` (400) for a provider without an
+    ///   embeddings API, naming the providers that have one.
+    func embed(_ request: EmbeddingRequest, context: CallContext) async throws(ChimeraError) -> EmbeddingResponse
 }
 
 /// A request's input tokens, and whether the provider counted them or Chimera estimated them.
@@ -70,6 +76,16 @@ extension LLMProvider {
     /// ``ChatRequest/estimatedInputTokens``, for providers whose API cannot count.
     public func countTokens(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> TokenCount {
         TokenCount(tokens: request.estimatedInputTokens, isEstimate: true)
+    }
+
+    /// Refuses: a provider that does not say otherwise has no embeddings API.
+    public func embed(_ request: EmbeddingRequest, context: CallContext) async throws(ChimeraError) -> EmbeddingResponse {
+        throw EmbeddingRequest.noEmbeddings(id)
+    }
+
+    /// Embeds without a call context.
+    public func embed(_ request: EmbeddingRequest) async throws(ChimeraError) -> EmbeddingResponse {
+        try await embed(request, context: .none)
     }
 
     /// Sends a request without a call context and waits for the whole answer.

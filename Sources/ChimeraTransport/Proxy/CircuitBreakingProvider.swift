@@ -23,6 +23,10 @@ public struct CircuitBreakingProvider: LLMProvider {
         try await circuit.run(provider: id) { () throws(ChimeraError) in try await proxy.stream(request, context: context) }
     }
 
+    public func embed(_ request: EmbeddingRequest, context: CallContext) async throws(ChimeraError) -> EmbeddingResponse {
+        try await circuit.run(provider: id) { () throws(ChimeraError) in try await proxy.embed(request, context: context) }
+    }
+
     public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
         try await circuit.run(provider: id) { () throws(ChimeraError) in try await proxy.listModels(context: context) }
     }

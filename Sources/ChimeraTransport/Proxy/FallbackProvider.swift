@@ -53,6 +53,16 @@ public struct FallbackProvider: LLMProvider {
         }
     }
 
+    public func embed(_ request: EmbeddingRequest, context: CallContext) async throws(ChimeraError) -> EmbeddingResponse {
+        try await fallingBack { () throws(ChimeraError) in
+            try await proxy.embed(request, context: context)
+        } direct: { () throws(ChimeraError) in
+            var response = try await direct.embed(request, context: context)
+            response.route = .directFallback
+            return response
+        }
+    }
+
     public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
         try await fallingBack { () throws(ChimeraError) in
             try await proxy.listModels(context: context)

@@ -57,6 +57,12 @@ public struct NegotiatingProxyProvider: LLMProvider {
         try await negotiated { (provider) throws(ChimeraError) in try await provider.stream(request, context: context) }
     }
 
+    /// A proxy that predates `Embed` answers it 404, which switches the proxy to JSON like any
+    /// refusal of the binary protocol.
+    public func embed(_ request: EmbeddingRequest, context: CallContext) async throws(ChimeraError) -> EmbeddingResponse {
+        try await negotiated { (provider) throws(ChimeraError) in try await provider.embed(request, context: context) }
+    }
+
     public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
         try await json.listModels(context: context)
     }

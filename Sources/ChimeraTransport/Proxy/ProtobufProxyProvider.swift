@@ -157,6 +157,20 @@ public struct ProtobufProxyProvider: LLMProvider {
         }
     }
 
+    /// `Embed`: the vectors travel as packed floats, whatever the request's JSON encoding.
+    public func embed(_ request: EmbeddingRequest, context: CallContext) async throws(ChimeraError) -> EmbeddingResponse {
+        let dropped = try request.validate()
+        let httpRequest = connectRequest(.embed, body: try request.protobufData(), context: context)
+        let logger = context.logger(from: self.logger)
+        var response = try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
+            let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
+            try check(status: reply.status, headers: reply.headers, body: reply.body, of: .embed)
+            return try EmbeddingResponse(protobuf: reply.body)
+        }
+        response.droppedFields = dropped + response.droppedFields.filter { !dropped.contains($0) }
+        return response
+    }
+
     /// A Connect POST of `procedure` with the proxy's headers.
     private func connectRequest(_ procedure: ProxyProcedure, body: Data, context: CallContext) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: baseURL.absoluteString + procedure.path)

@@ -89,7 +89,7 @@ public struct GeminiBinding: ProtocolBinding {
         return ["v1beta", "v1", "v1alpha"].contains(base.lastPathComponent) ? text : text + "/v1beta"
     }
 
-    private static func modelURL(base: URL, model: String, method: String) -> URL {
+    static func modelURL(base: URL, model: String, method: String) -> URL {
         let escaped = model.addingPercentEncoding(withAllowedCharacters: pathSegmentCharacters) ?? model
         return URL(string: versionedBase(base) + "/models/\(escaped):\(method)")!
     }

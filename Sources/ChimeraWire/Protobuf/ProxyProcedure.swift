@@ -9,6 +9,8 @@ public enum ProxyProcedure: String, Sendable, Hashable, CaseIterable {
     case stream = "Stream"
     /// `GetCapabilities`: what the proxy offers (Connect unary).
     case getCapabilities = "GetCapabilities"
+    /// `Embed`: one ``EmbeddingRequest`` in, one ``EmbeddingResponse`` out (Connect unary).
+    case embed = "Embed"
 
     /// The fully-qualified service name, the first segment of every path.
     public static let serviceName = "chimera.proxy.v1.ProxyService"

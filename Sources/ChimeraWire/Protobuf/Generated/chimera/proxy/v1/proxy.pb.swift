@@ -1425,6 +1425,113 @@ public nonisolated struct Chimera_Proxy_V1_Model: Sendable {
   fileprivate var _displayName: String? = nil
 }
 
+/// A batch of texts to embed.
+public nonisolated struct Chimera_Proxy_V1_EmbedRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The provider to ask: openai, gemini or qwen (the others have no embeddings API).
+  public var provider: String = String()
+
+  /// The provider's embedding model, e.g. "text-embedding-3-small" or "gemini-embedding-001".
+  public var model: String = String()
+
+  /// The texts, each embedded on its own; at least one, none empty.
+  public var inputs: [String] = []
+
+  /// How many components each vector should have (OpenAI `dimensions`, Gemini
+  /// `outputDimensionality`); absent for the model's default.
+  public var dimensions: Int64 {
+    get {_dimensions ?? 0}
+    set {_dimensions = newValue}
+  }
+  /// Returns true if `dimensions` has been explicitly set.
+  public var hasDimensions: Bool {self._dimensions != nil}
+  /// Clears the value of `dimensions`. Subsequent reads from it will return its default value.
+  public mutating func clearDimensions() {self._dimensions = nil}
+
+  /// An id of the end user (OpenAI `user`).
+  public var user: String {
+    get {_user ?? String()}
+    set {_user = newValue}
+  }
+  /// Returns true if `user` has been explicitly set.
+  public var hasUser: Bool {self._user != nil}
+  /// Clears the value of `user`. Subsequent reads from it will return its default value.
+  public mutating func clearUser() {self._user = nil}
+
+  /// What the vectors are for (Gemini `taskType`: RETRIEVAL_QUERY, RETRIEVAL_DOCUMENT, …).
+  public var taskType: String {
+    get {_taskType ?? String()}
+    set {_taskType = newValue}
+  }
+  /// Returns true if `taskType` has been explicitly set.
+  public var hasTaskType: Bool {self._taskType != nil}
+  /// Clears the value of `taskType`. Subsequent reads from it will return its default value.
+  public mutating func clearTaskType() {self._taskType = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _dimensions: Int64? = nil
+  fileprivate var _user: String? = nil
+  fileprivate var _taskType: String? = nil
+}
+
+/// The vectors of an EmbedRequest, one per input, in input order.
+public nonisolated struct Chimera_Proxy_V1_EmbedResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The provider that answered, as in EmbedRequest.provider.
+  public var provider: String = String()
+
+  /// The model that answered, as the provider reports it.
+  public var model: String = String()
+
+  /// One embedding per input.
+  public var embeddings: [Chimera_Proxy_V1_Embedding] = []
+
+  /// Token counts; absent when the provider did not report them (Gemini).
+  public var usage: Chimera_Proxy_V1_Usage {
+    get {_usage ?? Chimera_Proxy_V1_Usage()}
+    set {_usage = newValue}
+  }
+  /// Returns true if `usage` has been explicitly set.
+  public var hasUsage: Bool {self._usage != nil}
+  /// Clears the value of `usage`. Subsequent reads from it will return its default value.
+  public mutating func clearUsage() {self._usage = nil}
+
+  /// Request fields left out on purpose because the provider has no use for them.
+  public var droppedFields: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _usage: Chimera_Proxy_V1_Usage? = nil
+}
+
+/// The vector of one input.
+public nonisolated struct Chimera_Proxy_V1_Embedding: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The input's position in EmbedRequest.inputs, from 0.
+  public var index: Int64 = 0
+
+  /// The components, as 32-bit floats (packed: four bytes each, as the providers compute them).
+  public var values: [Float] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "chimera.proxy.v1"
@@ -3195,6 +3302,154 @@ nonisolated extension Chimera_Proxy_V1_Model: SwiftProtobuf.Message, SwiftProtob
     if lhs.id != rhs.id {return false}
     if lhs.provider != rhs.provider {return false}
     if lhs._displayName != rhs._displayName {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_EmbedRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EmbedRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}provider\0\u{1}model\0\u{1}inputs\0\u{1}dimensions\0\u{1}user\0\u{3}task_type\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.provider) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.model) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.inputs) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self._dimensions) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self._user) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self._taskType) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.provider.isEmpty {
+      try visitor.visitSingularStringField(value: self.provider, fieldNumber: 1)
+    }
+    if !self.model.isEmpty {
+      try visitor.visitSingularStringField(value: self.model, fieldNumber: 2)
+    }
+    if !self.inputs.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.inputs, fieldNumber: 3)
+    }
+    try { if let v = self._dimensions {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._user {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 5)
+    } }()
+    try { if let v = self._taskType {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 6)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_EmbedRequest, rhs: Chimera_Proxy_V1_EmbedRequest) -> Bool {
+    if lhs.provider != rhs.provider {return false}
+    if lhs.model != rhs.model {return false}
+    if lhs.inputs != rhs.inputs {return false}
+    if lhs._dimensions != rhs._dimensions {return false}
+    if lhs._user != rhs._user {return false}
+    if lhs._taskType != rhs._taskType {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_EmbedResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EmbedResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}provider\0\u{1}model\0\u{1}embeddings\0\u{1}usage\0\u{3}dropped_fields\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.provider) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.model) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.embeddings) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._usage) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.droppedFields) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.provider.isEmpty {
+      try visitor.visitSingularStringField(value: self.provider, fieldNumber: 1)
+    }
+    if !self.model.isEmpty {
+      try visitor.visitSingularStringField(value: self.model, fieldNumber: 2)
+    }
+    if !self.embeddings.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.embeddings, fieldNumber: 3)
+    }
+    try { if let v = self._usage {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    if !self.droppedFields.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.droppedFields, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_EmbedResponse, rhs: Chimera_Proxy_V1_EmbedResponse) -> Bool {
+    if lhs.provider != rhs.provider {return false}
+    if lhs.model != rhs.model {return false}
+    if lhs.embeddings != rhs.embeddings {return false}
+    if lhs._usage != rhs._usage {return false}
+    if lhs.droppedFields != rhs.droppedFields {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Chimera_Proxy_V1_Embedding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Embedding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}values\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.index) }()
+      case 2: try { try decoder.decodeRepeatedFloatField(value: &self.values) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.index != 0 {
+      try visitor.visitSingularInt64Field(value: self.index, fieldNumber: 1)
+    }
+    if !self.values.isEmpty {
+      try visitor.visitPackedFloatField(value: self.values, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Chimera_Proxy_V1_Embedding, rhs: Chimera_Proxy_V1_Embedding) -> Bool {
+    if lhs.index != rhs.index {return false}
+    if lhs.values != rhs.values {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
