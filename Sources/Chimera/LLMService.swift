@@ -9,9 +9,12 @@ import Logging
 /// falling back to direct calls only when `PROXY_FALLBACK_TO_DIRECT` is on and the proxy failed;
 /// with fallback off, requests fail at once while the proxy is known to be down (``ProxyCircuit``).
 ///
-/// In proxy mode the service also owns the proxy's ``proxyHealthMonitor``, which learns from
-/// every request; run it as a service (a server passes it to its `ServiceGroup`) so that it also
-/// checks the proxy on its period and fallback can go direct at once while the proxy is down.
+/// In proxy mode the service also owns one ``proxyHealthMonitors`` entry per proxy, which learns
+/// from every request; run them as services (a server passes them to its `ServiceGroup`) so that
+/// they also check the proxies on their period and fallback can go direct at once while they are
+/// down. With several proxies (`PROXY_SERVER_URL` a list) each request goes to a healthy one with
+/// the fewest requests in flight and fails over to the next before its first event
+/// (``ProxyPoolProvider``).
 ///
 /// ```swift
 /// let service = try LLMService(configuration: ChimeraConfiguration(environment: ProcessInfo.processInfo.environment))
@@ -23,12 +26,13 @@ public final class LLMService: Sendable {
     public let configuration: ChimeraConfiguration
     /// The shared HTTP transport (one client per process).
     public let transport: HTTPTransport
-    /// The proxy's health monitor in proxy mode; `nil` in direct mode.
+    /// The health monitor of each proxy in proxy mode, in the order of `PROXY_SERVER_URL`; empty
+    /// in direct mode.
     ///
-    /// It is told about every attempt through the proxy. Nothing runs its periodic checks until
-    /// it is run as a ServiceLifecycle `Service`; until then ``ProxyHealthMonitor/status`` only
-    /// reflects real requests, and fallback does not consult it.
-    public let proxyHealthMonitor: ProxyHealthMonitor?
+    /// Each is told about every attempt through its proxy. Nothing runs their periodic checks until
+    /// they are run as ServiceLifecycle `Service`s; until then ``ProxyHealthMonitor/status`` only
+    /// reflects real requests, and fallback does not consult them.
+    public let proxyHealthMonitors: [ProxyHealthMonitor]
 
     /// Connections kept per provider host in direct mode; high enough that a server fanning out
     /// many concurrent requests does not queue behind the pool.
@@ -67,56 +71,32 @@ public final class LLMService: Sendable {
         )
         self.transport = transport
         self.ownsClient = ownsClient
-        let monitor = configuration.connectionMode == .proxy
-            ? ProxyHealthMonitor(proxy: configuration.proxy, transport: transport, logger: logger)
-            : nil
-        self.proxyHealthMonitor = monitor
-        var observer = callerObserver
-        if let monitor {
-            let monitorObserver = monitor.observer
-            observer = RequestObserver { attempt in
-                monitorObserver.record(attempt)
-                callerObserver?.record(attempt)
-            }
-        }
-        // One negotiation per proxy, shared by the six providers: what one learns, all use.
-        let negotiation = configuration.connectionMode == .proxy && configuration.proxy.wireProtocol != .json
-            ? NegotiatedProxyProtocol(proxy: configuration.proxy, transport: transport, monitor: monitor, logger: logger)
-            : nil
-        // One circuit per proxy, shared like the monitor: while it is known down, no provider waits on it.
-        let circuit = monitor.map { ProxyCircuit(monitor: $0) }
         var providers: [ProviderID: any LLMProvider] = [:]
         var forwarders: [ProviderID: [ProtocolFamily: Forwarder]] = [:]
+        let proxies = configuration.connectionMode == .proxy
+            ? configuration.proxy.eachProxy.map { ProxyRoutes(configuration: configuration, proxy: $0, transport: transport, observer: callerObserver, logger: logger) }
+            : []
+        let pool = proxies.count > 1 ? ProxyPool(monitors: proxies.map(\.monitor)) : nil
+        self.proxyHealthMonitors = proxies.map(\.monitor)
         for id in ProviderID.allCases {
-            let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
-            // OpenAI's API speaks both of its protocols, so a caller of either passes through to it.
-            let otherFamilies = id == .openai ? [ProtocolFamily.openAIChat, .openAIResponses].filter { $0 != configuration.family(of: id) } : []
-            switch configuration.connectionMode {
-            case .direct:
+            let direct = HTTPProvider.direct(id, configuration: configuration, transport: transport, observer: callerObserver, logger: logger)
+            guard configuration.connectionMode == .proxy else {
                 providers[id] = direct
                 forwarders[id] = [direct.binding.family: Forwarder(direct)]
-                for family in otherFamilies {
-                    forwarders[id]?[family] = Forwarder(HTTPProvider.direct(id, family: family, configuration: configuration, transport: transport, observer: observer, logger: logger))
+                for family in configuration.otherFamilies(spokenBy: id) {
+                    forwarders[id]?[family] = Forwarder(HTTPProvider.direct(id, family: family, configuration: configuration, transport: transport, observer: callerObserver, logger: logger))
                 }
-            case .proxy:
-                let proxied: any LLMProvider
-                if let negotiation {
-                    proxied = NegotiatingProxyProvider.proxied(id, configuration: configuration, transport: transport, negotiation: negotiation, observer: observer, logger: logger)
-                } else {
-                    let json = HTTPProvider.proxied(id, configuration: configuration, transport: transport, observer: observer, logger: logger)
-                    proxied = json
-                    // A body sent as is cannot fall back: only a JSON proxy hop without fallback forwards.
-                    if !configuration.proxy.fallbackToDirect {
-                        forwarders[id] = [json.binding.family: Forwarder(json, circuit: circuit)]
-                        for family in otherFamilies {
-                            let other = HTTPProvider.proxied(id, family: family, configuration: configuration, transport: transport, observer: observer, logger: logger)
-                            forwarders[id]?[family] = Forwarder(other, circuit: circuit)
-                        }
-                    }
-                }
-                providers[id] = configuration.proxy.fallbackToDirect
-                    ? FallbackProvider(proxy: proxied, direct: direct, monitor: monitor)
-                    : CircuitBreakingProvider(proxy: proxied, circuit: circuit!)
+                continue
+            }
+            let fallback = configuration.proxy.fallbackToDirect
+            // One proxy with fallback: fallback consults its monitor itself. Otherwise each proxy
+            // is behind its circuit, so one known to be down fails at once (and a pool passes it over).
+            let members = proxies.map { $0.provider(id, behindCircuit: pool != nil || !fallback) }
+            let throughProxies: any LLMProvider = pool.map { ProxyPoolProvider(members: members, pool: $0) } ?? members[0]
+            providers[id] = fallback ? FallbackProvider(proxy: throughProxies, direct: direct, monitors: proxyHealthMonitors) : throughProxies
+            // A body sent as is can neither fall back nor fail over: only one JSON proxy without fallback forwards.
+            if proxies.count == 1, !fallback {
+                forwarders[id] = proxies[0].json(id).mapValues { Forwarder($0, circuit: proxies[0].circuit) }
             }
         }
         self.providers = providers
@@ -172,5 +152,13 @@ public final class LLMService: Sendable {
     /// Shuts down the HTTP client if the service made it. Call once, when done.
     public func shutdown() async throws {
         if ownsClient { try await transport.shutdown() }
+    }
+}
+
+extension ChimeraConfiguration {
+    /// The families besides its configured one that provider `id` can be sent a caller's body
+    /// in as it is: for OpenAI, whose API speaks both of its protocols, the other one.
+    func otherFamilies(spokenBy id: ProviderID) -> [ProtocolFamily] {
+        id == .openai ? [.openAIChat, .openAIResponses].filter { $0 != family(of: id) } : []
     }
 }

@@ -10,17 +10,18 @@ import Prometheus
 /// |---|---|---|
 /// | `chimera_requests_total` | counter | `provider`, `route`, `outcome` |
 /// | `chimera_request_duration_seconds` | histogram | `provider`, `route` |
-/// | `chimera_upstream_attempts_total` | counter | `provider`, `route`, `outcome` |
-/// | `chimera_upstream_attempt_duration_seconds` | histogram | `provider`, `route` |
+/// | `chimera_upstream_attempts_total` | counter | `provider`, `route`, `outcome`, and `proxy` on the proxy route |
+/// | `chimera_upstream_attempt_duration_seconds` | histogram | `provider`, `route`, and `proxy` on the proxy route |
 /// | `chimera_http_responses_total` | counter | `endpoint`, `method`, `status` |
-/// | `chimera_proxy_health_status` | gauge, 1 for the current status | `status` |
-/// | `chimera_proxy_health_availability_ratio` | gauge | |
-/// | `chimera_proxy_health_consecutive_failures` | gauge | |
-/// | `chimera_proxy_health_check_latency_seconds` | gauge | `statistic` (`last`, `mean`, `p50`, `p95`, `p99`) |
+/// | `chimera_proxy_health_status` | gauge, 1 for the current status | `proxy`, `status` |
+/// | `chimera_proxy_health_availability_ratio` | gauge | `proxy` |
+/// | `chimera_proxy_health_consecutive_failures` | gauge | `proxy` |
+/// | `chimera_proxy_health_check_latency_seconds` | gauge | `proxy`, `statistic` (`last`, `mean`, `p50`, `p95`, `p99`) |
 ///
 /// `outcome` is `success` or the error kind (`rate_limited`, `proxy_unavailable`, …), so it
-/// never holds free text. The proxy gauges are read from the health monitor at each scrape and
-/// exist only in proxy mode.
+/// never holds free text; `proxy` is the proxy's URL without user or password
+/// (``ProxyConfiguration/label(of:)``). The proxy gauges are read from the health monitors at
+/// each scrape and exist only in proxy mode, one set per proxy.
 final class APIMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
 
@@ -63,17 +64,17 @@ final class APIMetrics: Sendable {
     var observer: RequestObserver {
         RequestObserver { [self] attempt in
             let outcome = attempt.error.map { "\($0.kind)" } ?? "success"
-            let provider = attempt.provider.rawValue
-            let route = attempt.route.rawValue
+            var labels = [("provider", attempt.provider.rawValue), ("route", attempt.route.rawValue)]
+            if let proxy = attempt.proxy { labels.append(("proxy", proxy)) }
             registry.makeCounter(
                 descriptor: MetricNameDescriptor(namespace: "chimera", metricName: "upstream_attempts", unitName: "total",
                                                  helpText: "Attempts to reach a provider or the proxy, by provider, route and outcome"),
-                labels: [("provider", provider), ("route", route), ("outcome", outcome)]
+                labels: labels + [("outcome", outcome)]
             ).increment()
             registry.makeDurationHistogram(
                 descriptor: MetricNameDescriptor(namespace: "chimera", metricName: "upstream_attempt_duration", unitName: "seconds",
                                                  helpText: "Time of one attempt, to the response head for streams"),
-                labels: [("provider", provider), ("route", route)],
+                labels: labels,
                 buckets: Self.durationBuckets
             ).record(attempt.latency)
         }
@@ -91,27 +92,29 @@ final class APIMetrics: Sendable {
         ).increment()
     }
 
-    /// The Prometheus text exposition, with the proxy gauges brought up to date from `monitor`.
-    func exposition(monitor: ProxyHealthMonitor?) -> String {
-        if let monitor { updateProxyGauges(monitor.report) }
+    /// The Prometheus text exposition, with the proxy gauges brought up to date from `monitors`.
+    func exposition(monitors: [ProxyHealthMonitor]) -> String {
+        for monitor in monitors { updateProxyGauges(monitor.report, proxy: ProxyConfiguration.label(of: monitor.proxyURL)) }
         return registry.emitToString()
     }
 
-    private func updateProxyGauges(_ report: ProxyHealthReport) {
+    private func updateProxyGauges(_ report: ProxyHealthReport, proxy: String) {
         for status in ProxyHealthStatus.allCases {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(namespace: "chimera", subsystem: "proxy_health", metricName: "status", unitName: "",
                                                  helpText: "1 for the proxy's current health status, 0 for the others"),
-                labels: [("status", status.rawValue)]
+                labels: [("proxy", proxy), ("status", status.rawValue)]
             ).set(to: status == report.status ? 1 : 0)
         }
         registry.makeGauge(
             descriptor: MetricNameDescriptor(namespace: "chimera", subsystem: "proxy_health", metricName: "availability", unitName: "ratio",
-                                             helpText: "Fraction of successful proxy health checks in the monitor's window")
+                                             helpText: "Fraction of successful proxy health checks in the monitor's window"),
+            labels: [("proxy", proxy)]
         ).set(to: report.availability ?? 0)
         registry.makeGauge(
             descriptor: MetricNameDescriptor(namespace: "chimera", subsystem: "proxy_health", metricName: "consecutive_failures", unitName: "",
-                                             helpText: "Proxy health checks that failed in a row")
+                                             helpText: "Proxy health checks that failed in a row"),
+            labels: [("proxy", proxy)]
         ).set(to: Double(report.consecutiveFailures))
         guard let latency = report.latency else { return }
         let statistics: [(String, Double)] = [
@@ -122,7 +125,7 @@ final class APIMetrics: Sendable {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(namespace: "chimera", subsystem: "proxy_health", metricName: "check_latency", unitName: "seconds",
                                                  helpText: "Latency of the successful proxy health checks in the monitor's window"),
-                labels: [("statistic", statistic)]
+                labels: [("proxy", proxy), ("statistic", statistic)]
             ).set(to: milliseconds / 1000)
         }
     }

@@ -6,27 +6,34 @@ extension APIServer {
     /// `GET /health`: the process, its providers and, in proxy mode, the proxy in brief.
     func health() throws -> Response {
         let configuration = service.configuration
-        let proxy = service.proxyHealthMonitor.map {
+        let proxies = service.proxyHealthMonitors.map {
             HealthBody.ProxySummary($0.report, fallbackToDirect: configuration.proxy.fallbackToDirect)
         }
-        let proxyTroubled = proxy.map { $0.status == .degraded || $0.status == .unhealthy } ?? false
+        let proxyTroubled = proxies.contains { $0.status == .degraded || $0.status == .unhealthy }
         return try .json(HealthBody(
             status: proxyTroubled ? "degraded" : "ok",
             version: Self.version,
             uptimeSeconds: (uptime.seconds * 1000).rounded() / 1000,
             mode: configuration.connectionMode.rawValue,
             providers: ProviderID.allCases.map { HealthBody.Provider(id: $0.rawValue, name: $0.displayName, configured: isConfigured($0)) },
-            proxy: proxy
+            proxy: proxies.count == 1 ? proxies[0] : nil,
+            proxies: proxies.count > 1 ? proxies : nil
         ))
     }
 
-    /// `GET /health/proxy`: the monitor's full ``ProxyHealthReport``, with status 503 while the
-    /// proxy is unhealthy; in direct mode a 200 that says there is no proxy.
+    /// `GET /health/proxy`: the monitor's full ``ProxyHealthReport`` (with several proxies, a
+    /// ``ProxyPoolHealthReport`` of each), with status 503 while the proxy (every proxy) is
+    /// unhealthy; in direct mode a 200 that says there is no proxy.
     func proxyHealth() throws -> Response {
-        guard let monitor = service.proxyHealthMonitor else {
+        let monitors = service.proxyHealthMonitors
+        guard let first = monitors.first else {
             return try .json(ProxyModeOff())
         }
-        let report = monitor.report
+        guard monitors.count > 1 else {
+            let report = first.report
+            return try .json(report, status: report.status == .unhealthy ? .serviceUnavailable : .ok)
+        }
+        let report = ProxyPoolHealthReport(monitors.map(\.report))
         return try .json(report, status: report.status == .unhealthy ? .serviceUnavailable : .ok)
     }
 
@@ -34,7 +41,7 @@ extension APIServer {
     func prometheusMetrics() -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-        let text = metrics.exposition(monitor: service.proxyHealthMonitor)
+        let text = metrics.exposition(monitors: service.proxyHealthMonitors)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 

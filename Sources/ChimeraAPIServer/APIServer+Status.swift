@@ -9,24 +9,24 @@ import ServiceLifecycle
 /// monitor's verdicts over the hour.
 struct ServeStatus: Sendable {
     let endpoint: StatusEndpoint
-    /// Feeds the monitor into the recorder; `nil` in direct mode.
-    let sampler: ProxyHealthSampler?
+    /// Feed the monitors into the recorder, one per proxy; none in direct mode.
+    let samplers: [ProxyHealthSampler]
 
     /// The status of a server running `service`.
     init(service: LLMService) {
         let recorder = StatusRecorder()
         let configuration = service.configuration
-        let sampler = service.proxyHealthMonitor.map { ProxyHealthSampler(monitor: $0, recorder: recorder) }
+        let samplers = service.proxyHealthMonitors.map { ProxyHealthSampler(monitor: $0, recorder: recorder) }
         let info = StatusInfo(
             server: "chimera serve", configuration: configuration, role: .client, healthTitle: "Proxy health",
-            healthAbsence: sampler == nil ? "Direct mode (API_CONNECTION_MODE=direct): there is no proxy to monitor." : nil
+            healthAbsence: samplers.isEmpty ? "Direct mode (API_CONNECTION_MODE=direct): there is no proxy to monitor." : nil
         )
-        self.sampler = sampler
-        self.endpoint = StatusEndpoint(recorder: recorder, info: info, refresh: { sampler?.sample() })
+        self.samplers = samplers
+        self.endpoint = StatusEndpoint(recorder: recorder, info: info, refresh: { for sampler in samplers { sampler.sample() } })
     }
 
-    /// The services to run next to the server: the sampler, in proxy mode.
-    var services: [any Service] { sampler.map { [$0] } ?? [] }
+    /// The services to run next to the server: the samplers, in proxy mode.
+    var services: [any Service] { samplers }
 }
 
 extension APIServer {

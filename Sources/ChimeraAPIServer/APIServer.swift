@@ -80,10 +80,10 @@ public struct APIServer: Sendable {
         self.startedAt = .now
     }
 
-    /// The background services to run next to the HTTP server: the proxy health monitor in
+    /// The background services to run next to the HTTP server: the proxy health monitors in
     /// proxy mode, none in direct mode.
     public var services: [any Service] {
-        (service.proxyHealthMonitor.map { [$0] } ?? []) + status.services
+        service.proxyHealthMonitors + status.services
     }
 
     /// The router with every route, behind request tracking, error rendering and authentication.

@@ -21,9 +21,11 @@ struct HealthBody: Encodable {
     var mode: String
     var providers: [Provider]
     var proxy: ProxySummary?
+    /// Each proxy, when `PROXY_SERVER_URL` names several (``proxy`` is then absent).
+    var proxies: [ProxySummary]?
 
     enum CodingKeys: String, CodingKey {
-        case status, version, mode, providers, proxy
+        case status, version, mode, providers, proxy, proxies
         case uptimeSeconds = "uptime_seconds"
     }
 

@@ -7,15 +7,16 @@ import Foundation
 struct HealthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health",
-        abstract: "Check the LLM proxy once and print its status and latency.",
+        abstract: "Check the LLM proxy (each proxy) once and print its status and latency.",
         discussion: """
             Asks the proxy's GET /health (and reads GET /provider_health when the proxy serves it), the \
-            same check `chimera serve` runs on its period. Exit status: 0 healthy, 1 unhealthy (or a bad \
-            configuration), 2 degraded.
+            same check `chimera serve` runs on its period; with several proxies, each of them. Exit status: \
+            0 healthy, 1 unhealthy (or a bad configuration), 2 degraded; with several proxies, of the \
+            verdict over them all (degraded unless they agree).
             """
     )
 
-    @Option(help: "The proxy's base URL (default: PROXY_SERVER_URL, else http://localhost:8080).")
+    @Option(help: "The proxy's base URL, or a comma-separated list (default: PROXY_SERVER_URL, else http://localhost:8080).")
     var url: String?
 
     @Option(help: "Seconds the check may take.")
@@ -28,37 +29,52 @@ struct HealthCommand: AsyncParsableCommand {
         guard timeout.isFinite, timeout > 0 else {
             throw ValidationError("--timeout \(timeout): accepted: a number of seconds greater than 0")
         }
-        if let url {
+        for url in urls ?? [] {
             guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
                   components.host?.isEmpty == false
             else {
-                throw ValidationError("--url \(Redaction.redact(url)): accepted: an http:// or https:// URL with a host, e.g. http://localhost:8080")
+                throw ValidationError("--url \(Redaction.redact(url)): accepted: an http:// or https:// URL with a host, e.g. http://localhost:8080, or a comma-separated list of them")
             }
         }
     }
 
+    /// The URLs of `--url`, when given.
+    private var urls: [String]? {
+        url.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
     func run() async throws {
         var proxy = try loadConfiguration().proxy
-        if let url, let parsed = URL(string: url) { proxy.serverURL = parsed }
+        if let urls { proxy.serverURLs = urls.compactMap(URL.init(string:)) }
         let limit = Duration.milliseconds(Int64(timeout * 1000))
         let transport = HTTPTransport(connectTimeout: limit, poolSize: 1)
-        let monitor = ProxyHealthMonitor(
-            proxy: proxy,
-            transport: transport,
-            configuration: ProxyHealthMonitor.Configuration(interval: proxy.healthCheckInterval, checkTimeout: limit)
-        )
-        let result = await monitor.ping()
+        let monitors = proxy.eachProxy.map { single in
+            ProxyHealthMonitor(
+                proxy: single,
+                transport: transport,
+                configuration: ProxyHealthMonitor.Configuration(interval: single.healthCheckInterval, checkTimeout: limit)
+            )
+        }
+        // The proxies are checked at once, so several take as long as the slowest.
+        let results = await withTaskGroup(of: (Int, ProxyProbe.Result).self) { group in
+            for (index, monitor) in monitors.enumerated() { group.addTask { (index, await monitor.ping()) } }
+            var results: [Int: ProxyProbe.Result] = [:]
+            for await (index, result) in group { results[index] = result }
+            return monitors.indices.map { results[$0]! }
+        }
         try await transport.shutdown()
-        let report = monitor.report
+        let reports = monitors.map(\.report)
+        let status = monitors.count == 1 ? reports[0].status : ProxyPoolHealthReport(reports).status
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            let encoded = monitors.count == 1 ? try encoder.encode(reports[0]) : try encoder.encode(ProxyPoolHealthReport(reports))
+            print(String(decoding: encoded, as: UTF8.self))
         } else {
-            print(Self.summary(of: report, result: result))
+            for (report, result) in zip(reports, results) { print(Self.summary(of: report, result: result)) }
         }
-        switch report.status {
+        switch status {
         case .healthy: return
         case .degraded: throw ExitCode(2)
         case .unhealthy, .unknown: throw ExitCode.failure

@@ -134,6 +134,11 @@ final class RestartableProxy: Sendable {
         try await proxy?.shutdown()
     }
 
+    /// Chat requests the simulator behind the running proxy answered; 0 while stopped.
+    var answeredChats: Int {
+        current.withLock { $0?.simulator.stats.requestsByModel.values.reduce(0, +) ?? 0 }
+    }
+
     /// Starts the proxy again on the same port.
     func start() async throws {
         let proxy = try await startProxy(port: port)

@@ -145,7 +145,7 @@ struct HealthRouteTests {
     @Test func metricsInProxyModeShowTheProxyStatusAndCheckLatency() async throws {
         let proxy = try await startProxy()
         try await withAPI(proxyConfiguration(proxy.baseURL)) { client, api in
-            let monitor = try #require(api.service.proxyHealthMonitor)
+            let monitor = try #require(api.service.proxyHealthMonitors.first)
             try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
@@ -153,10 +153,11 @@ struct HealthRouteTests {
                 let statuses = text.split(separator: "\n").filter { $0.hasPrefix("chimera_proxy_health_status{") }
                 #expect(statuses.count == ProxyHealthStatus.allCases.count)
                 #expect(statuses.filter { $0.hasSuffix(" 1.0") }.count == 1)
-                #expect(text.contains("chimera_proxy_health_availability_ratio "))
-                #expect(text.contains("chimera_proxy_health_consecutive_failures "))
+                let label = #"proxy="\#(proxy.baseURL.absoluteString)""#
+                #expect(text.contains("chimera_proxy_health_availability_ratio{\(label)} "))
+                #expect(text.contains("chimera_proxy_health_consecutive_failures{\(label)} "))
                 for statistic in ["last", "mean", "p50", "p95", "p99"] {
-                    #expect(text.contains(#"chimera_proxy_health_check_latency_seconds{statistic="\#(statistic)"}"#))
+                    #expect(text.contains(#"chimera_proxy_health_check_latency_seconds{\#(label),statistic="\#(statistic)"}"#))
                 }
             }
         }

@@ -21,7 +21,7 @@ func withRunningMonitor<Result>(
     _ body: (ProxyHealthMonitor) async throws -> Result
 ) async throws -> Result {
     let transport = HTTPTransport(connectTimeout: .seconds(2), poolSize: 2)
-    var proxy = ProxyConfiguration(serverURL: proxyURL)
+    var proxy = ProxyConfiguration(serverURLs: [proxyURL])
     proxy.apiKey = apiKey
     let monitor = ProxyHealthMonitor(proxy: proxy, transport: transport, configuration: configuration, logger: logger)
     let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
@@ -127,7 +127,7 @@ struct ProxyHealthMonitorTests {
     @Test func aRefusedRequestMarksTheProxyUnhealthyWithoutWaitingForACheck() async throws {
         let deadURL = try await deadProxyURL()
         let service = LLMService(configuration: proxyConfiguration(deadURL, interval: .seconds(60)))
-        let monitor = try #require(service.proxyHealthMonitor)
+        let monitor = try #require(service.proxyHealthMonitors.first)
         #expect(monitor.status == .unknown)
         await #expect(throws: ChimeraError.self) {
             try await service.complete(ChatRequest(provider: .openai, model: "gpt-4.1", messages: [.user("Hi")]))
@@ -140,7 +140,7 @@ struct ProxyHealthMonitorTests {
 
     @Test func directModeHasNoMonitor() async throws {
         let service = LLMService(configuration: ChimeraConfiguration())
-        #expect(service.proxyHealthMonitor == nil)
+        #expect(service.proxyHealthMonitors.isEmpty)
         try await service.shutdown()
     }
 
@@ -151,7 +151,7 @@ struct ProxyHealthMonitorTests {
             configuration.proxy.fallbackToDirect = true
             configuration.providers = directConfiguration(simulator).providers
             let service = LLMService(configuration: configuration)
-            let monitor = try #require(service.proxyHealthMonitor)
+            let monitor = try #require(service.proxyHealthMonitors.first)
             let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
             let running = Task { try await group.run() }
             try await expectEventually(within: .seconds(30)) { monitor.status == .unhealthy }
@@ -177,7 +177,7 @@ struct ProxyHealthMonitorTests {
             configuration.proxy.fallbackToDirect = true
             configuration.providers = directConfiguration(simulator).providers
             let service = LLMService(configuration: configuration)
-            let monitor = try #require(service.proxyHealthMonitor)
+            let monitor = try #require(service.proxyHealthMonitors.first)
             let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
             let running = Task { try await group.run() }
             try await expectEventually(within: .seconds(30)) { monitor.status == .healthy }
@@ -255,7 +255,7 @@ struct ProxyHealthMonitorTests {
         try await withFakeProxy(FakeProxy(providerHealth: nil, stallHealth: true)) { url, fake in
             let configuration = ProxyHealthMonitor.Configuration(interval: .seconds(60), checkTimeout: .seconds(60))
             let transport = HTTPTransport(connectTimeout: .seconds(2), poolSize: 2)
-            let monitor = ProxyHealthMonitor(proxy: ProxyConfiguration(serverURL: url), transport: transport, configuration: configuration)
+            let monitor = ProxyHealthMonitor(proxy: ProxyConfiguration(serverURLs: [url]), transport: transport, configuration: configuration)
             let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
             let running = Task { try await group.run() }
             try await expectEventually(within: .seconds(30)) { fake.healthRequests == 1 && monitor.isRunning }

@@ -20,7 +20,7 @@ struct ProxyOutageTests {
             configuration: proxyConfiguration(proxy.baseURL, interval: .milliseconds(200), retries: 3),
             observer: RequestObserver { _ in attempts.add(1, ordering: .relaxed) }
         )
-        let monitor = try #require(service.proxyHealthMonitor)
+        let monitor = try #require(service.proxyHealthMonitors.first)
         let group = ServiceGroup(configuration: .init(services: [monitor], logger: silentLogger))
         let running = Task { try await group.run() }
         let request = ChatRequest(provider: .openai, model: "gpt-4.1", messages: [.user("Hi")])

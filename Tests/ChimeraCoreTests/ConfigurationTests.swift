@@ -35,6 +35,9 @@ struct ConfigurationTests {
         ValidCase(variable: "API_CONNECTION_MODE", value: "proxy") { $0.connectionMode == .proxy },
         ValidCase(variable: "API_CONNECTION_MODE", value: "DIRECT") { $0.connectionMode == .direct },
         ValidCase(variable: "PROXY_SERVER_URL", value: "https://proxy.internal:9443/") { $0.proxy.serverURL.absoluteString == "https://proxy.internal:9443" },
+        ValidCase(variable: "PROXY_SERVER_URL", value: "http://proxy-a:8080, http://proxy-b:8080/") {
+            $0.proxy.serverURLs.map(\.absoluteString) == ["http://proxy-a:8080", "http://proxy-b:8080"]
+        },
         ValidCase(variable: "PROXY_PROTOCOL", value: "protobuf") { $0.proxy.wireProtocol == .protobuf },
         ValidCase(variable: "OPENAI_WIRE_API", value: "responses") { $0.family(of: .openai) == .openAIResponses && $0.family(of: .qwen) == .openAIChat },
         ValidCase(variable: "QWEN_WIRE_API", value: "Responses") { $0.provider(.qwen).wireAPI == .responses && $0.family(of: .qwen) == .openAIResponses },
@@ -99,8 +102,10 @@ struct ConfigurationTests {
         InvalidCase(variable: "API_CONNECTION_MODE", value: "tunnel", message: #"API_CONNECTION_MODE="tunnel": accepted: direct, proxy"#),
         InvalidCase(variable: "PROXY_PROTOCOL", value: "grpc", message: #"PROXY_PROTOCOL="grpc": accepted: auto, json, protobuf"#),
         InvalidCase(variable: "DEEPSEEK_WIRE_API", value: "completions", message: #"DEEPSEEK_WIRE_API="completions": accepted: chat, responses"#),
-        InvalidCase(variable: "PROXY_SERVER_URL", value: "localhost:8080", message: #"PROXY_SERVER_URL="localhost:8080": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),
-        InvalidCase(variable: "PROXY_SERVER_URL", value: "ftp://proxy", message: #"PROXY_SERVER_URL="ftp://proxy": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),
+        InvalidCase(variable: "PROXY_SERVER_URL", value: "localhost:8080", message: #"PROXY_SERVER_URL="localhost:8080": accepted: a comma-separated list of distinct http:// or https:// URLs with a host and no query, e.g. http://proxy-a:8080,http://proxy-b:8080"#),
+        InvalidCase(variable: "PROXY_SERVER_URL", value: "ftp://proxy", message: #"PROXY_SERVER_URL="ftp://proxy": accepted: a comma-separated list of distinct http:// or https:// URLs with a host and no query, e.g. http://proxy-a:8080,http://proxy-b:8080"#),
+        InvalidCase(variable: "PROXY_SERVER_URL", value: "http://a:1,,http://b:2", message: #"PROXY_SERVER_URL="http://a:1,,http://b:2": accepted: a comma-separated list of distinct http:// or https:// URLs with a host and no query, e.g. http://proxy-a:8080,http://proxy-b:8080"#),
+        InvalidCase(variable: "PROXY_SERVER_URL", value: "http://a:1,http://a:1", message: #"PROXY_SERVER_URL="http://a:1,http://a:1": accepted: a comma-separated list of distinct http:// or https:// URLs with a host and no query, e.g. http://proxy-a:8080,http://proxy-b:8080"#),
         InvalidCase(variable: "OPENAI_BASE_URL", value: "http://", message: #"OPENAI_BASE_URL="http://": accepted: an http:// or https:// URL with a host and no query, e.g. http://localhost:8080"#),
         InvalidCase(variable: "PROXY_FALLBACK_TO_DIRECT", value: "maybe", message: #"PROXY_FALLBACK_TO_DIRECT="maybe": accepted: true, false, 1, 0, yes or no"#),
         InvalidCase(variable: "PROXY_POOL_SIZE", value: "0", message: #"PROXY_POOL_SIZE="0": accepted: an integer from 1 to 1024"#),

@@ -121,7 +121,7 @@ struct ProtobufClientTests {
         try await withProxy { proxy in
             try await withFakeProxy(in: proxy, refusal: nil) { front in
                 try await withService(proxyModeConfiguration(front.baseURL, speaking: .auto)) { service in
-                    let monitor = try #require(service.proxyHealthMonitor)
+                    let monitor = try #require(service.proxyHealthMonitors.first)
                     #expect(await monitor.ping().protocols == ["json", "protobuf"])
                     let answer = try await service.complete(sampleRequest(.qwen))
                     #expect(answer.wireProtocol == .protobuf)
@@ -178,7 +178,7 @@ struct ProtobufClientTests {
                 var configuration = proxyModeConfiguration(front.baseURL, speaking: .auto)
                 configuration.proxy.healthCheckInterval = .seconds(3600)
                 try await withService(configuration) { service in
-                    let monitor = try #require(service.proxyHealthMonitor)
+                    let monitor = try #require(service.proxyHealthMonitors.first)
                     let checks = Task { try await monitor.run() }
                     defer { checks.cancel() }
                     while monitor.advertisedProtocols == nil { try await Task.sleep(for: .milliseconds(10)) }

@@ -73,12 +73,6 @@ extension ConfigurationVariable {
         }, show: { $0[keyPath: field].formattedSeconds })
     }
 
-    static func url(_ name: String, _ field: Field<URL>, _ meaning: String) -> Self {
-        Self(name, meaning, read: { reader, configuration in
-            if let url = reader.url(name) { configuration[keyPath: field] = url }
-        }, show: { Redaction.redact($0[keyPath: field].absoluteString) })
-    }
-
     static func secret(_ name: String, _ field: Field<Secret?>, _ meaning: String) -> Self {
         Self(name, meaning, read: { reader, configuration in
             configuration[keyPath: field] = reader.secret(name)
@@ -123,7 +117,9 @@ extension ChimeraConfiguration {
     /// Every environment variable Chimera reads, in the order `chimera config check` prints them.
     public static let variables: [ConfigurationVariable] = [
         .choice("API_CONNECTION_MODE", \.connectionMode, "direct or proxy"),
-        .url("PROXY_SERVER_URL", \.proxy.serverURL, "base URL of the proxy"),
+        ConfigurationVariable("PROXY_SERVER_URL", "base URL of the proxy, or a comma-separated list of proxies to share the load and fail over", read: { reader, configuration in
+            if let urls = reader.urls("PROXY_SERVER_URL") { configuration.proxy.serverURLs = urls }
+        }, show: { $0.proxy.serverURLs.map { Redaction.redact($0.absoluteString) }.joined(separator: ", ") }),
         .choice("PROXY_PROTOCOL", \.proxy.wireProtocol, "auto, json or protobuf"),
         .secret("PROXY_API_KEY", \.proxy.apiKey, "key the proxy requires, sent as Authorization: Bearer"),
         .flag("PROXY_FALLBACK_TO_DIRECT", \.proxy.fallbackToDirect, "after the proxy fails, send the request directly"),

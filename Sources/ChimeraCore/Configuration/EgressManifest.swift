@@ -49,7 +49,7 @@ public struct EgressManifest: Sendable, Hashable {
         }
         let proxyMode = role == .client && configuration.connectionMode == .proxy
         if proxyMode {
-            add(configuration.proxy.serverURL, "the LLM proxy (PROXY_SERVER_URL)")
+            for url in configuration.proxy.serverURLs { add(url, "the LLM proxy (PROXY_SERVER_URL)") }
         }
         if !proxyMode || configuration.proxy.fallbackToDirect {
             for id in configuration.directlyCallableProviders {

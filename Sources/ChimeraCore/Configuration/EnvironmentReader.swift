@@ -61,14 +61,34 @@ struct EnvironmentReader {
     /// An http(s) URL with a host; a trailing slash is dropped so paths can be appended.
     mutating func url(_ name: String) -> URL? {
         guard let text = raw(name) else { return nil }
+        guard let url = Self.httpURL(text) else {
+            report(name, text, accepted: "an http:// or https:// URL with a host and no query, e.g. http://localhost:8080")
+            return nil
+        }
+        return url
+    }
+
+    /// A comma-separated list of URLs, each as ``url(_:)`` accepts it; `nil` when unset or when
+    /// any item is refused (the whole list is reported).
+    mutating func urls(_ name: String) -> [URL]? {
+        guard let text = raw(name) else { return nil }
+        let urls = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            Self.httpURL($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard !urls.contains(where: { $0 == nil }), Set(urls).count == urls.count else {
+            report(name, text, accepted: "a comma-separated list of distinct http:// or https:// URLs with a host and no query, e.g. http://proxy-a:8080,http://proxy-b:8080")
+            return nil
+        }
+        return urls.compactMap { $0 }
+    }
+
+    /// `text` as an http(s) URL with a host and no query or fragment, trailing slashes dropped.
+    private static func httpURL(_ text: String) -> URL? {
         guard let components = URLComponents(string: text),
               let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = components.host, !host.isEmpty,
               components.query == nil, components.fragment == nil
-        else {
-            report(name, text, accepted: "an http:// or https:// URL with a host and no query, e.g. http://localhost:8080")
-            return nil
-        }
+        else { return nil }
         var trimmed = text
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         return URL(string: trimmed)

@@ -2,8 +2,12 @@ import Foundation
 
 /// How to reach the LLM proxy in proxy mode.
 public struct ProxyConfiguration: Sendable, Hashable {
-    /// The proxy's base URL (`PROXY_SERVER_URL`).
-    public var serverURL: URL
+    /// The base URLs of the proxies, in order of preference (`PROXY_SERVER_URL`, comma-separated);
+    /// never empty.
+    ///
+    /// With several, each request goes to a healthy one with the fewest requests in flight and
+    /// fails over to the next before its first event (see `ProxyPoolProvider`).
+    public var serverURLs: [URL]
     /// The encoding of Chimera's hop to the proxy (`PROXY_PROTOCOL`).
     public var wireProtocol: ProxyProtocolPreference
     /// The key the proxy requires of its clients (`PROXY_API_KEY`), sent as `Authorization: Bearer`.
@@ -22,7 +26,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
 
     /// Creates a proxy configuration; every field has the documented default.
     public init(
-        serverURL: URL = URL(string: "http://localhost:8080")!,
+        serverURLs: [URL] = [URL(string: "http://localhost:8080")!],
         wireProtocol: ProxyProtocolPreference = .auto,
         apiKey: Secret? = nil,
         fallbackToDirect: Bool = false,
@@ -31,7 +35,8 @@ public struct ProxyConfiguration: Sendable, Hashable {
         poolSize: Int = 8,
         healthCheckInterval: Duration = .seconds(30)
     ) {
-        self.serverURL = serverURL
+        precondition(!serverURLs.isEmpty, "a proxy configuration names at least one proxy")
+        self.serverURLs = serverURLs
         self.wireProtocol = wireProtocol
         self.apiKey = apiKey
         self.fallbackToDirect = fallbackToDirect
@@ -39,6 +44,35 @@ public struct ProxyConfiguration: Sendable, Hashable {
         self.maxRetries = maxRetries
         self.poolSize = poolSize
         self.healthCheckInterval = healthCheckInterval
+    }
+}
+
+extension ProxyConfiguration {
+    /// The first proxy's base URL; setting it makes that URL the only proxy.
+    ///
+    /// Most of Chimera talks to one proxy at a time: the pool splits a configuration into one per
+    /// proxy (``eachProxy``), each of which names its proxy here.
+    public var serverURL: URL {
+        get { serverURLs[0] }
+        set { serverURLs = [newValue] }
+    }
+
+    /// One configuration per proxy of ``serverURLs``, in order, each naming only its own proxy.
+    public var eachProxy: [ProxyConfiguration] {
+        serverURLs.map { url in
+            var single = self
+            single.serverURL = url
+            return single
+        }
+    }
+
+    /// How `url` is shown in metric labels and reports: without its user and password, so a
+    /// credential in the URL never becomes a label.
+    public static func label(of url: URL) -> String {
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        components?.user = nil
+        components?.password = nil
+        return Redaction.redact(components?.string ?? url.absoluteString)
     }
 }
 

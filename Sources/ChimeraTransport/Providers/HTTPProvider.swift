@@ -186,6 +186,9 @@ public struct RequestObserver: Sendable {
         public var latency: Duration
         /// The failure, or `nil` for a success.
         public var error: ChimeraError?
+        /// The proxy the attempt went to, credentials stripped (``ProxyConfiguration/label(of:)``);
+        /// `nil` for a direct attempt.
+        public var proxy: String? = nil
     }
 
     private let handler: @Sendable (Attempt) -> Void

@@ -12,26 +12,27 @@ import ChimeraCore
 /// themselves (invalid request, cancelled) do not fall back either; the direct attempt would
 /// fail the same way.
 ///
-/// With a running ``ProxyHealthMonitor`` it does not wait for the proxy to fail: while the
-/// monitor says the proxy is ``ProxyHealthStatus/unhealthy`` requests go direct at once, and a
-/// request already on its way to the proxy goes direct as soon as the monitor turns unhealthy
+/// With running ``ProxyHealthMonitor``s it does not wait for the proxy to fail: while the
+/// monitors say every proxy is ``ProxyHealthStatus/unhealthy`` requests go direct at once, and a
+/// request already on its way goes direct as soon as the last of them turns unhealthy
 /// (for example when its first attempt was refused), instead of waiting through the proxy's
-/// retries. A monitor that is not running has no current verdict and is not consulted.
+/// retries. Monitors that are not running have no current verdict and are not consulted.
 public struct FallbackProvider: LLMProvider {
     public var id: ProviderID { proxy.id }
     public var capabilities: ProviderCapabilities { proxy.capabilities }
 
     private let proxy: any LLMProvider
     private let direct: any LLMProvider
-    private let monitor: ProxyHealthMonitor?
+    private let monitors: [ProxyHealthMonitor]
 
     /// Creates a fallback pair.
     ///
-    /// - Parameter monitor: The proxy's health monitor, whose verdict short-cuts the proxy.
-    public init(proxy: any LLMProvider, direct: any LLMProvider, monitor: ProxyHealthMonitor? = nil) {
+    /// - Parameter monitors: The health monitors of the proxies `proxy` reaches, whose common
+    ///   verdict short-cuts them.
+    public init(proxy: any LLMProvider, direct: any LLMProvider, monitors: [ProxyHealthMonitor] = []) {
         self.proxy = proxy
         self.direct = direct
-        self.monitor = monitor
+        self.monitors = monitors
     }
 
     public func complete(_ request: ChatRequest, context: CallContext) async throws(ChimeraError) -> ChatResponse {
@@ -86,7 +87,7 @@ public struct FallbackProvider: LLMProvider {
     ) async throws(ChimeraError) -> Value {
         do {
             return try await self.throughProxy(throughProxy)
-        } catch let proxyError where Self.fallsBack(proxyError) {
+        } catch let proxyError where ProxyErrors.isProxysOwnFailure(proxyError) {
             do {
                 return try await direct()
             } catch let directError {
@@ -95,20 +96,20 @@ public struct FallbackProvider: LLMProvider {
         }
     }
 
-    /// Runs `call` against the proxy, unless the running monitor says the proxy is unhealthy
+    /// Runs `call` against the proxy, unless the running monitors say every proxy is unhealthy
     /// before or while it runs.
     ///
-    /// - Throws: The proxy's error, or ``ChimeraError/Kind/proxyUnavailable`` with the monitor's
-    ///   reason when the monitor gave up on the proxy.
+    /// - Throws: The proxy's error, or ``ChimeraError/Kind/proxyUnavailable`` with the monitors'
+    ///   reasons when they gave up on every proxy.
     private func throughProxy<Value: Sendable>(_ call: @escaping @Sendable () async throws(ChimeraError) -> Value) async throws(ChimeraError) -> Value {
-        guard let monitor, monitor.isRunning else { return try await call() }
-        if monitor.status == .unhealthy { throw unhealthy(monitor) }
+        guard !monitors.isEmpty, monitors.allSatisfy(\.isRunning) else { return try await call() }
+        if allUnhealthy { throw unhealthy() }
         let outcome: Value?
         do {
             outcome = try await withThrowingTaskGroup(of: Value?.self) { group in
                 group.addTask { try await call() }
                 group.addTask {
-                    await monitor.waitUntilUnhealthy()
+                    await waitUntilAllUnhealthy()
                     // The waiter also returns when the caller cancelled; that is no reason to go direct.
                     if Task.isCancelled { throw ChimeraError.cancelled(provider: id) }
                     return nil
@@ -119,16 +120,25 @@ public struct FallbackProvider: LLMProvider {
         } catch {
             throw ChimeraError(wrapping: error)
         }
-        guard let outcome else { throw unhealthy(monitor) }
+        guard let outcome else { throw unhealthy() }
         return outcome
     }
 
-    private func unhealthy(_ monitor: ProxyHealthMonitor) -> ChimeraError {
-        ProxyErrors.knownDown(provider: id, reason: monitor.report.reason)
+    private var allUnhealthy: Bool {
+        monitors.allSatisfy { $0.status == .unhealthy }
     }
 
-    private static func fallsBack(_ error: ChimeraError) -> Bool {
-        error.source != .upstream && error.kind != .invalidRequest && error.kind != .cancelled
+    /// Returns once every monitor says unhealthy at the same moment, or when the task is cancelled.
+    private func waitUntilAllUnhealthy() async {
+        // Each wait returns at once for a monitor already unhealthy, so this loops only while
+        // some proxy recovered during the wait for another.
+        repeat {
+            for monitor in monitors { await monitor.waitUntilUnhealthy() }
+        } while !allUnhealthy && !Task.isCancelled
+    }
+
+    private func unhealthy() -> ChimeraError {
+        ProxyErrors.knownDown(provider: id, reason: monitors.map(\.report.reason).joined(separator: "; "))
     }
 
     /// One error that says what the proxy did and why the direct attempt failed too.

@@ -15,6 +15,13 @@ enum ProxyErrors {
         hint.map { $0.replacingOccurrences(of: "; " + fallbackSuggestion, with: "") }
     }
 
+    /// Whether `error` is the proxy's own failure, after which another way may be tried (the next
+    /// proxy, or direct): not a provider's error the proxy relayed, nor a request wrong in itself
+    /// or cancelled, which would fail the same way anywhere.
+    static func isProxysOwnFailure(_ error: ChimeraError) -> Bool {
+        error.source != .upstream && error.kind != .invalidRequest && error.kind != .cancelled
+    }
+
     /// The error of a request not sent because the proxy is known to be down, with the reason
     /// the health monitor gave.
     static func knownDown(provider: ProviderID, reason: String) -> ChimeraError {
