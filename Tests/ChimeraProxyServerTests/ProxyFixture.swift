@@ -69,7 +69,9 @@ func withTransport<Result>(_ body: (HTTPTransport) async throws -> Result) async
 func rawRequest(
     _ transport: HTTPTransport, _ url: URL, method: HTTPMethod = .POST, headers: [(String, String)] = [], body: String? = nil
 ) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
-    try await exchange(transport.client, url, method: method, headers: headers, body: body, timeout: .seconds(10))
+    // Only a guard against a hang: a loaded machine running the suite in parallel can take
+    // seconds over an 11 MiB body in a debug build.
+    try await exchange(transport.client, url, method: method, headers: headers, body: body, timeout: .seconds(60))
 }
 
 func sampleRequest(_ provider: ProviderID, model: String? = nil, stream: Bool = false) -> ChatRequest {
