@@ -123,6 +123,7 @@ let package = Package(
                 "ChimeraAudit",
                 "ChimeraTransport",
                 "ChimeraWire",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

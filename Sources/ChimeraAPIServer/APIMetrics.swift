@@ -13,6 +13,7 @@ import Prometheus
 /// | `chimera_upstream_attempts_total` | counter | `provider`, `route`, `outcome`, and `proxy` on the proxy route |
 /// | `chimera_upstream_attempt_duration_seconds` | histogram | `provider`, `route`, and `proxy` on the proxy route |
 /// | `chimera_http_responses_total` | counter | `endpoint`, `method`, `status` |
+/// | `chimera_cache_results_total` | counter, with `CHIMERA_CACHE` or `CHIMERA_DEDUPLICATE` | `result` (`hit`, `miss`, `shared`) |
 /// | `chimera_proxy_health_status` | gauge, 1 for the current status | `proxy`, `status` |
 /// | `chimera_proxy_health_availability_ratio` | gauge | `proxy` |
 /// | `chimera_proxy_health_consecutive_failures` | gauge | `proxy` |
@@ -57,6 +58,13 @@ final class APIMetrics: Sendable {
             // A body too broken to name its provider is counted only among the HTTP responses.
             guard let provider = record.provider else { return }
             recordRequest(provider: provider, route: record.route, error: record.error, duration: record.latency)
+            if let cache = record.cache {
+                registry.makeCounter(
+                    descriptor: MetricNameDescriptor(namespace: "chimera", metricName: "cache_results", unitName: "total",
+                                                     helpText: "Chat requests answered from the cache (hit), upstream (miss) or by an identical request in flight (shared)"),
+                    labels: [("result", cache.rawValue)]
+                ).increment()
+            }
         }
     }
 

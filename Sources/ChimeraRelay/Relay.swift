@@ -25,6 +25,8 @@ public struct Relay: Sendable {
     public let passesThrough: Bool
     /// Where each request's server span goes (swift-distributed-tracing).
     public let tracer: any Tracer
+    /// The cache and in-flight deduplication, when the configuration turns either on.
+    private let sharing: ResponseSharing?
 
     /// Creates a relay.
     ///
@@ -35,6 +37,7 @@ public struct Relay: Sendable {
         self.observer = observer
         self.passesThrough = passesThrough
         self.tracer = tracer
+        self.sharing = ResponseSharing(service.configuration.sharing)
     }
 
     /// Answers one chat request, in a server span (swift-distributed-tracing) that continues the
@@ -65,10 +68,25 @@ public struct Relay: Sendable {
             return Self.errorResponse(error, caller: caller, streaming: inbound.stream ?? false)
         }
         AuditNotes.current?.note(request)
-        if let forwarder {
-            return await passThrough(inbound, caller: caller, request: request, forwarder: forwarder, context: context, started: started)
+        let relay = self
+        let produce: @Sendable () async -> Response = {
+            if let forwarder {
+                return await relay.passThrough(inbound, caller: caller, request: request, forwarder: forwarder, context: context, started: started)
+            }
+            return await relay.translate(request, caller: caller, context: context, started: started)
         }
-        return await translate(request, caller: caller, context: context, started: started)
+        guard let sharing else { return await produce() }
+        let key = RequestKey(
+            answerProtocol: "\(caller.passThroughFamily.map { "\($0)" } ?? "connect") \(caller.responseContentType)",
+            provider: request.provider, model: request.model, stream: request.stream, body: inbound.body, headers: inbound.headers
+        )
+        let (response, result) = await sharing.answer(key, headers: inbound.headers, produce: produce)
+        // A miss records itself as it is produced.
+        if result != .miss {
+            record(provider: request.provider, model: request.model, streamed: request.stream, passedThrough: false,
+                   status: Int(response.status.code), error: nil, usage: nil, started: started, context: context, cache: result)
+        }
+        return response
     }
 
     /// Reads the inbound body once, points it at its provider and model, and finds the forwarder
@@ -251,14 +269,16 @@ public struct Relay: Sendable {
 
     func record(
         provider: ProviderID?, model: String, streamed: Bool, passedThrough: Bool, route: Route? = nil, status: Int,
-        error: ChimeraError?, usage: Usage?, started: ContinuousClock.Instant, timeToFirstEvent: Duration? = nil, context: CallContext
+        error: ChimeraError?, usage: Usage?, started: ContinuousClock.Instant, timeToFirstEvent: Duration? = nil, context: CallContext,
+        cache: CacheResult? = nil
     ) {
+        if error != nil || status >= 400 { RelayOutcome.current?.markFailed() }
         guard let observer else { return }
         observer.record(RelayRecord(
             provider: provider, model: model, streamed: streamed, passedThrough: passedThrough,
             route: route ?? (service.configuration.connectionMode == .proxy ? .proxy : .direct),
             status: status, error: error, usage: usage, latency: .now - started, timeToFirstEvent: timeToFirstEvent,
-            requestID: context.requestID
+            requestID: context.requestID, cache: cache ?? (sharing != nil ? .miss : nil)
         ))
     }
 }

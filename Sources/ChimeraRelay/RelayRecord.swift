@@ -26,11 +26,14 @@ public struct RelayRecord: Sendable {
     public var timeToFirstEvent: Duration?
     /// The inbound request's id.
     public var requestID: String?
+    /// How the answer was found, when the server shares answers.
+    public var cache: CacheResult?
 
     /// Creates a record (the relay does; tests and other observers' tests too).
     public init(
         provider: ProviderID?, model: String, streamed: Bool, passedThrough: Bool, route: Route, status: Int,
-        error: ChimeraError?, usage: Usage?, latency: Duration, timeToFirstEvent: Duration? = nil, requestID: String? = nil
+        error: ChimeraError?, usage: Usage?, latency: Duration, timeToFirstEvent: Duration? = nil, requestID: String? = nil,
+        cache: CacheResult? = nil
     ) {
         self.provider = provider
         self.model = model
@@ -43,6 +46,7 @@ public struct RelayRecord: Sendable {
         self.latency = latency
         self.timeToFirstEvent = timeToFirstEvent
         self.requestID = requestID
+        self.cache = cache
     }
 }
 

@@ -75,6 +75,10 @@ struct ConfigurationTests {
         ValidCase(variable: "CHIMERA_SERVER_IDLE_TIMEOUT_SECONDS", value: "30") { $0.server.idleTimeout == .seconds(30) },
         ValidCase(variable: "CHIMERA_SERVER_SEND_TIMEOUT_SECONDS", value: "10") { $0.server.sendTimeout == .seconds(10) },
         ValidCase(variable: "CHIMERA_SERVER_MAX_CONNECTIONS", value: "2000") { $0.server.maxConnections == 2000 },
+        ValidCase(variable: "CHIMERA_CACHE", value: "Memory") { $0.sharing.cache == .memory && $0.sharing.isOn },
+        ValidCase(variable: "CHIMERA_CACHE_TTL_SECONDS", value: "30") { $0.sharing.cacheTTL == .seconds(30) },
+        ValidCase(variable: "CHIMERA_CACHE_MAX_BYTES", value: "1048576") { $0.sharing.cacheMaxBytes == 1 << 20 },
+        ValidCase(variable: "CHIMERA_DEDUPLICATE", value: "true") { $0.sharing.deduplicate && $0.sharing.cache == .off },
     ]
 
     @Test func serverLimitsDefaultLikeNginx() throws {
@@ -119,6 +123,8 @@ struct ConfigurationTests {
         InvalidCase(variable: "PROXY_CONNECT_TIMEOUT_SECONDS", value: "-3", message: #"PROXY_CONNECT_TIMEOUT_SECONDS="-3": accepted: a number of seconds greater than 0 and at most 86400"#),
         InvalidCase(variable: "PROXY_HEALTH_CHECK_INTERVAL_SECONDS", value: "soon", message: #"PROXY_HEALTH_CHECK_INTERVAL_SECONDS="soon": accepted: a number of seconds greater than 0 and at most 86400"#),
         InvalidCase(variable: "CHIMERA_LOG_LEVEL", value: "verbose", message: #"CHIMERA_LOG_LEVEL="verbose": accepted: trace, debug, info, notice, warning, error, critical"#),
+        InvalidCase(variable: "CHIMERA_CACHE", value: "redis", message: #"CHIMERA_CACHE="redis": accepted: off, memory"#),
+        InvalidCase(variable: "CHIMERA_CACHE_MAX_BYTES", value: "10", message: #"CHIMERA_CACHE_MAX_BYTES="10": accepted: an integer from 1024 to 68719476736"#),
         InvalidCase(variable: "CHIMERA_SERVER_MAX_CONNECTIONS", value: "0", message: #"CHIMERA_SERVER_MAX_CONNECTIONS="0": accepted: an integer from 1 to 1048576"#),
         InvalidCase(variable: "CHIMERA_SERVER_SEND_TIMEOUT_SECONDS", value: "never", message: #"CHIMERA_SERVER_SEND_TIMEOUT_SECONDS="never": accepted: a number of seconds greater than 0 and at most 86400"#),
         InvalidCase(variable: "GEMINI_PROXY_ROUTE", value: "a/b", message: #"GEMINI_PROXY_ROUTE="a/b": accepted: one path segment of letters, digits, '.', '_' or '-', e.g. openai-custom"#),

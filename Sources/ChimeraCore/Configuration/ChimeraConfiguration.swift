@@ -3,7 +3,7 @@ import Foundation
 /// Everything Chimera reads from its environment, validated once.
 ///
 /// Build it from the process environment with ``init(environment:)``, or in code with
-/// ``init(connectionMode:proxy:providers:direct:limits:server:logLevel:apiKey:proxyServerAPIKey:egress:audit:)``,
+/// ``init(connectionMode:proxy:providers:direct:limits:server:logLevel:apiKey:proxyServerAPIKey:egress:audit:sharing:)``,
 /// whose defaults are the documented ones. ``variables`` lists every variable with its meaning,
 /// how it is read and how it is shown.
 public struct ChimeraConfiguration: Sendable, Hashable {
@@ -29,6 +29,8 @@ public struct ChimeraConfiguration: Sendable, Hashable {
     public var egress: EgressConfiguration
     /// The servers' audit log.
     public var audit: AuditConfiguration
+    /// The servers' response cache and in-flight deduplication.
+    public var sharing: ResponseSharingConfiguration
 
     /// Creates a configuration; every field defaults to the documented default.
     public init(
@@ -42,7 +44,8 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         apiKey: Secret? = nil,
         proxyServerAPIKey: Secret? = nil,
         egress: EgressConfiguration = EgressConfiguration(),
-        audit: AuditConfiguration = AuditConfiguration()
+        audit: AuditConfiguration = AuditConfiguration(),
+        sharing: ResponseSharingConfiguration = ResponseSharingConfiguration()
     ) {
         self.connectionMode = connectionMode
         self.proxy = proxy
@@ -59,6 +62,7 @@ public struct ChimeraConfiguration: Sendable, Hashable {
         self.proxyServerAPIKey = proxyServerAPIKey
         self.egress = egress
         self.audit = audit
+        self.sharing = sharing
     }
 
     /// The configuration of one provider.

@@ -143,6 +143,10 @@ extension ChimeraConfiguration {
         .choice("CHIMERA_LOG_LEVEL", \.logLevel, "trace, debug, info, notice, warning, error or critical"),
         .secret("CHIMERA_API_KEY", \.apiKey, "the bearer token chimera serve requires"),
         .secret("CHIMERA_PROXY_API_KEY", \.proxyServerAPIKey, "the key chimera proxy requires of its clients (--api-key wins)"),
+        .choice("CHIMERA_CACHE", \.sharing.cache, "off or memory: where both servers cache successful answers"),
+        .seconds("CHIMERA_CACHE_TTL_SECONDS", \.sharing.cacheTTL, "how long a cached answer is served"),
+        .integer("CHIMERA_CACHE_MAX_BYTES", \.sharing.cacheMaxBytes, in: ResponseSharingConfiguration.acceptedCacheBytes, "the most bytes of cached answers; the oldest go first"),
+        .flag("CHIMERA_DEDUPLICATE", \.sharing.deduplicate, "identical requests in flight at once share one upstream call"),
     ]
         + ProviderID.allCases.flatMap(ConfigurationVariable.provider)
         + egressVariables + auditVariables
