@@ -74,16 +74,16 @@ public struct APIServer: Sendable {
         self.service = service
         let status = ServeStatus(service: service)
         self.status = status
-        self.relay = Relay(service: service, observer: RelayObserver.both(metrics.relayObserver, status.endpoint.recorder.relayObserver))
+        self.relay = Relay(service: service, observer: RelayObserver.both(metrics.relayObserver, status.endpoint.recorder.relayObserver), logger: logger)
         self.options = options
         self.logger = logger
         self.startedAt = .now
     }
 
-    /// The background services to run next to the HTTP server: the proxy health monitors in
-    /// proxy mode, none in direct mode.
+    /// The background services to run next to the HTTP server: the proxy health monitors and
+    /// status samplers in proxy mode, the response cache's database client with `CHIMERA_CACHE=postgres`.
     public var services: [any Service] {
-        service.proxyHealthMonitors + status.services
+        service.proxyHealthMonitors + status.services + relay.services
     }
 
     /// The router with every route, behind request tracking, error rendering and authentication.

@@ -64,14 +64,17 @@ public struct RunningProxy: Sendable {
         )
         let service = LLMService(configuration: upstream, transport: transport, observer: health.observer, logger: logger)
         let status = ProxyStatus(configuration: upstream, health: health)
-        var proxy = ProxyServer(relay: Relay(service: service, observer: RelayObserver.both(observer, status.observer), tracer: tracer), options: options, health: health)
-        proxy.status = status
+        var audit: AuditLog?
         do {
-            proxy.audit = try upstream.audit.path.map { _ in try AuditLog(configuration: upstream.audit, logger: logger) }
-            let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, limits: configuration.server, logger: logger)
-            return RunningProxy(server: server, service: service, audit: proxy.audit)
+            let relay = Relay(service: service, observer: RelayObserver.both(observer, status.observer), tracer: tracer, logger: logger)
+            audit = try upstream.audit.path.map { _ in try AuditLog(configuration: upstream.audit, logger: logger) }
+            var proxy = ProxyServer(relay: relay, options: options, health: health)
+            proxy.status = status
+            proxy.audit = audit
+            let server = try await RunningServer.start(router: proxy.makeRouter(), host: host, port: port, services: relay.services, limits: configuration.server, logger: logger)
+            return RunningProxy(server: server, service: service, audit: audit)
         } catch {
-            await proxy.audit?.close()
+            await audit?.close()
             try await transport.shutdown()
             throw error
         }

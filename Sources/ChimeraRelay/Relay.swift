@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Tracing
 
 /// The one path every chat request of both servers takes: read the caller's request once, check
@@ -28,16 +29,24 @@ public struct Relay: Sendable {
     /// The cache and in-flight deduplication, when the configuration turns either on.
     private let sharing: ResponseSharing?
 
+    /// The background services the relay needs, to run next to the server (the cache's
+    /// database client, with `CHIMERA_CACHE=postgres`).
+    public var services: [any Service] { sharing?.services ?? [] }
+
     /// Creates a relay.
     ///
     /// - Parameters:
     ///   - passesThrough: `false` translates every request (for tests and comparisons).
-    public init(service: LLMService, observer: RelayObserver? = nil, passesThrough: Bool = true, tracer: any Tracer = InstrumentationSystem.tracer) {
+    ///   - logger: Where the response cache logs a database it cannot reach.
+    public init(
+        service: LLMService, observer: RelayObserver? = nil, passesThrough: Bool = true, tracer: any Tracer = InstrumentationSystem.tracer,
+        logger: Logger = Logger(label: "chimera.cache", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
         self.service = service
         self.observer = observer
         self.passesThrough = passesThrough
         self.tracer = tracer
-        self.sharing = ResponseSharing(service.configuration.sharing)
+        self.sharing = ResponseSharing(service.configuration.sharing, logger: logger)
     }
 
     /// Answers one chat request, in a server span (swift-distributed-tracing) that continues the

@@ -98,6 +98,9 @@ public struct ChimeraConfiguration: Sendable, Hashable {
                 accepted: "false while CHIMERA_EGRESS=strict in proxy mode: strict egress means nothing but the proxy is contacted, and fallback would call the providers directly"
             )
         }
+        if configuration.sharing.cache == .postgres && configuration.sharing.postgres == nil && reader.raw("CHIMERA_POSTGRES_URL") == nil {
+            reader.report("CHIMERA_POSTGRES_URL", "", accepted: "\(PostgresLocation.accepted), required by CHIMERA_CACHE=postgres")
+        }
         if !reader.problems.isEmpty {
             throw ChimeraError.invalidConfiguration(reader.problems)
         }

@@ -143,7 +143,10 @@ extension ChimeraConfiguration {
         .choice("CHIMERA_LOG_LEVEL", \.logLevel, "trace, debug, info, notice, warning, error or critical"),
         .secret("CHIMERA_API_KEY", \.apiKey, "the bearer token chimera serve requires"),
         .secret("CHIMERA_PROXY_API_KEY", \.proxyServerAPIKey, "the key chimera proxy requires of its clients (--api-key wins)"),
-        .choice("CHIMERA_CACHE", \.sharing.cache, "off or memory: where both servers cache successful answers"),
+        .choice("CHIMERA_CACHE", \.sharing.cache, "off, memory or postgres: where both servers cache successful answers"),
+        ConfigurationVariable("CHIMERA_POSTGRES_URL", "the PostgreSQL database of CHIMERA_CACHE=postgres, shared by every instance", read: { reader, configuration in
+            configuration.sharing.postgres = reader.parsed("CHIMERA_POSTGRES_URL", PostgresLocation.parse)
+        }, show: { $0.sharing.postgres?.description ?? notSet }),
         .seconds("CHIMERA_CACHE_TTL_SECONDS", \.sharing.cacheTTL, "how long a cached answer is served"),
         .integer("CHIMERA_CACHE_MAX_BYTES", \.sharing.cacheMaxBytes, in: ResponseSharingConfiguration.acceptedCacheBytes, "the most bytes of cached answers; the oldest go first"),
         .flag("CHIMERA_DEDUPLICATE", \.sharing.deduplicate, "identical requests in flight at once share one upstream call"),

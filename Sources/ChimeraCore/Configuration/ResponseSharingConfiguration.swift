@@ -9,6 +9,9 @@ public struct ResponseSharingConfiguration: Sendable, Hashable {
         case off
         /// In the server's memory, bounded by ``ResponseSharingConfiguration/cacheMaxBytes``.
         case memory
+        /// In a PostgreSQL table (``ResponseSharingConfiguration/postgres``), shared by every
+        /// instance that uses the same database.
+        case postgres
     }
 
     /// Where answers are cached (`CHIMERA_CACHE`).
@@ -19,16 +22,19 @@ public struct ResponseSharingConfiguration: Sendable, Hashable {
     public var cacheMaxBytes: Int
     /// Whether identical requests in flight at once share one upstream call (`CHIMERA_DEDUPLICATE`).
     public var deduplicate: Bool
+    /// The database of `CHIMERA_CACHE=postgres` (`CHIMERA_POSTGRES_URL`).
+    public var postgres: PostgresLocation?
 
     /// The accepted range of ``cacheMaxBytes``: 1 KiB to 64 GiB.
     public static let acceptedCacheBytes = 1024...(64 << 30)
 
     /// Creates the settings; the defaults share nothing.
-    public init(cache: CacheStore = .off, cacheTTL: Duration = .seconds(300), cacheMaxBytes: Int = 256 << 20, deduplicate: Bool = false) {
+    public init(cache: CacheStore = .off, cacheTTL: Duration = .seconds(300), cacheMaxBytes: Int = 256 << 20, deduplicate: Bool = false, postgres: PostgresLocation? = nil) {
         self.cache = cache
         self.cacheTTL = cacheTTL
         self.cacheMaxBytes = cacheMaxBytes
         self.deduplicate = deduplicate
+        self.postgres = postgres
     }
 
     /// Whether anything is shared at all.

@@ -42,9 +42,9 @@ extension Redaction {
 }
 
 extension ChimeraConfiguration {
-    /// Every secret this configuration holds: the proxy's key, each provider's key and the
-    /// key `chimera serve` requires, for ``Redaction/register(_:)``.
+    /// Every secret this configuration holds: the proxy's key, each provider's key, the key
+    /// `chimera serve` requires and the cache database's password, for ``Redaction/register(_:)``.
     public var secrets: [Secret] {
-        [proxy.apiKey, apiKey].compactMap { $0 } + ProviderID.allCases.compactMap { provider($0).apiKey }
+        [proxy.apiKey, apiKey, sharing.postgres?.password].compactMap { $0 } + ProviderID.allCases.compactMap { provider($0).apiKey }
     }
 }

@@ -8,6 +8,9 @@ import Crypto
 struct RequestKey: Hashable, Sendable {
     private let digest: SHA256.Digest
 
+    /// The hash's 32 bytes, as a database keeps them.
+    var bytes: [UInt8] { Array(digest) }
+
     /// The headers a caller authenticates with, in every protocol both servers speak.
     static let credentialHeaders: Set<String> = ["authorization", "x-api-key", "x-goog-api-key"]
 

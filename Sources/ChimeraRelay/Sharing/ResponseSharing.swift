@@ -2,6 +2,8 @@ import ChimeraCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Answers identical requests from one upstream call (``ResponseSharingConfiguration``): from
@@ -14,14 +16,28 @@ final class ResponseSharing: Sendable {
     /// The header that tells a caller how its answer was found.
     static let resultHeader = HTTPField.Name("chimera-cache")!
 
-    private let cache: ResponseCache?
+    private let cache: (any AnswerStore)?
     private let deduplicates: Bool
     private let inFlight = Mutex<[RequestKey: SharedAnswer]>([:])
+    /// What must run for the cache to work: the PostgreSQL client of `CHIMERA_CACHE=postgres`.
+    let services: [any Service]
 
     /// The sharing `configuration` asks for, or `nil` when it shares nothing.
-    init?(_ configuration: ResponseSharingConfiguration) {
+    init?(_ configuration: ResponseSharingConfiguration, logger: Logger) {
         guard configuration.isOn else { return nil }
-        cache = configuration.cache == .memory ? ResponseCache(ttl: configuration.cacheTTL, maxBytes: configuration.cacheMaxBytes) : nil
+        switch (configuration.cache, configuration.postgres) {
+        case (.memory, _):
+            cache = MemoryAnswerStore(ttl: configuration.cacheTTL, maxBytes: configuration.cacheMaxBytes)
+            services = []
+        case (.postgres, let location?):
+            let store = PostgresAnswerStore(location: location, ttl: configuration.cacheTTL, maxBytes: configuration.cacheMaxBytes, logger: logger)
+            cache = store
+            services = [store.client]
+        case (.off, _), (.postgres, nil):
+            // Configuration refuses postgres without its URL; a configuration built in code gets no cache.
+            cache = nil
+            services = []
+        }
         deduplicates = configuration.deduplicate
     }
 
@@ -38,7 +54,7 @@ final class ResponseSharing: Sendable {
             guard let cache, directives.mayStore else { return (await produce(), .miss) }
             return (await recorded(key, produce: produce, into: cache), .miss)
         }
-        if let recording = cache?.lookup(key) {
+        if let recording = await cache?.lookup(key) {
             return (recording.response, .hit)
         }
         let store = directives.mayStore ? cache : nil
@@ -49,8 +65,9 @@ final class ResponseSharing: Sendable {
         let (shared, result) = inFlight.withLock { flights -> (SharedAnswer, CacheResult) in
             if let shared = flights[key] { return (shared, .shared) }
             let shared = SharedAnswer(produce: produce) { [self] recording in
+                // Kept before it leaves the flights, so an identical request never misses both.
+                if let recording { await store?.store(recording, under: key) }
                 inFlight.withLock { _ = $0.removeValue(forKey: key) }
-                if let recording { store?.store(recording, under: key) }
             }
             flights[key] = shared
             return (shared, .miss)
@@ -60,9 +77,9 @@ final class ResponseSharing: Sendable {
     }
 
     /// `produce`'s answer, kept in `cache` once it has succeeded.
-    private func recorded(_ key: RequestKey, produce: @escaping @Sendable () async -> Response, into cache: ResponseCache) async -> Response {
+    private func recorded(_ key: RequestKey, produce: @escaping @Sendable () async -> Response, into cache: any AnswerStore) async -> Response {
         let answer = SharedAnswer(produce: produce) { recording in
-            if let recording { cache.store(recording, under: key) }
+            if let recording { await cache.store(recording, under: key) }
         }
         // Its only caller is this one, which cannot have gone yet.
         return await answer.response()!

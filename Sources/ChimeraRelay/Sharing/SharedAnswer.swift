@@ -15,8 +15,6 @@ final class SharedAnswer: Sendable {
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var chunks: [ByteBuffer]
-        /// The body's size, for the cache's bound.
-        var bytes: Int { chunks.reduce(0) { $0 + $1.readableBytes } }
 
         /// The recording written again.
         var response: Response {
@@ -53,20 +51,15 @@ final class SharedAnswer: Sendable {
     ///   - produce: Makes the answer; its body is written by the shared answer's own task.
     ///   - finished: Told once the answer is over, with its recording when it succeeded (status
     ///     200, no failure before or during the body), `nil` otherwise.
-    init(produce: @escaping @Sendable () async -> Response, finished: @escaping @Sendable (Recording?) -> Void) {
+    init(produce: @escaping @Sendable () async -> Response, finished: @escaping @Sendable (Recording?) async -> Void) {
         let producer = Task { [self] in
             let outcome = RelayOutcome()
-            let ended = await RelayOutcome.$current.withValue(outcome) { await run(produce) }
-            let recording = state.withLock { state -> Recording? in
-                guard ended == .complete, !outcome.failed, let head = state.head, head.status == .ok else { return nil }
-                return Recording(status: head.status, headers: head.headers, chunks: state.chunks)
-            }
-            finished(recording)
+            await RelayOutcome.$current.withValue(outcome) { await run(produce, outcome: outcome, finished: finished) }
         }
         state.withLock { $0.producer = producer }
     }
 
-    private func run(_ produce: @Sendable () async -> Response) async -> End {
+    private func run(_ produce: @Sendable () async -> Response, outcome: RelayOutcome, finished: @Sendable (Recording?) async -> Void) async {
         let response = await produce()
         let waiters = state.withLock { state in
             state.head = (response.status, response.headers)
@@ -82,6 +75,13 @@ final class SharedAnswer: Sendable {
         } catch {
             end = .broken
         }
+        let recording = state.withLock { state -> Recording? in
+            guard end == .complete, !outcome.failed, response.status == .ok else { return nil }
+            return Recording(status: response.status, headers: response.headers, chunks: state.chunks)
+        }
+        // Told before any reader sees the end: a caller who has read the whole answer and asks
+        // again finds it kept.
+        await finished(recording)
         let readers = state.withLock { state in
             state.end = end
             defer { state.readers = [:] }
@@ -90,7 +90,6 @@ final class SharedAnswer: Sendable {
         for reader in readers {
             if end == .complete { reader.finish() } else { reader.finish(throwing: CancellationError()) }
         }
-        return end
     }
 
     fileprivate func append(_ chunk: ByteBuffer) {

@@ -222,18 +222,8 @@ public struct HTTPTransport: Sendable {
         at deadline: ContinuousClock.Instant,
         _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(until: deadline)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw TransportFailure.Timeout()
-            }
-            return value
-        }
+        guard let value = try await withDeadline(deadline, operation) else { throw TransportFailure.Timeout() }
+        return value
     }
 
     /// Waits for a pooled connection, unless the request is a control request.

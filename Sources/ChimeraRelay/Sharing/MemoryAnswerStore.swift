@@ -1,8 +1,9 @@
 import Synchronization
 
 /// Successful answers kept in memory for ``ResponseSharingConfiguration/cacheTTL``, at most
-/// ``ResponseSharingConfiguration/cacheMaxBytes`` of them: past the bound the oldest go first.
-final class ResponseCache: Sendable {
+/// ``ResponseSharingConfiguration/cacheMaxBytes`` of them: past the bound the oldest go first
+/// (`CHIMERA_CACHE=memory`).
+final class MemoryAnswerStore: AnswerStore {
     private struct Entry {
         var recording: SharedAnswer.Recording
         var bytes: Int
@@ -42,8 +43,7 @@ final class ResponseCache: Sendable {
 
     /// Keeps `recording` under `key`; an answer larger than the whole bound is not kept.
     func store(_ recording: SharedAnswer.Recording, under key: RequestKey) {
-        // Headers count too, so a flood of empty answers still meets the bound.
-        let bytes = recording.bytes + recording.headers.reduce(0) { $0 + $1.name.canonicalName.utf8.count + $1.value.utf8.count }
+        let bytes = recording.storedBytes
         guard bytes <= maxBytes else { return }
         let expires = ContinuousClock.now + ttl
         state.withLock { state in
