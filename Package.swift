@@ -269,6 +269,7 @@ let package = Package(
             dependencies: [
                 "ChimeraTestSupport",
                 "ChimeraProxyServer",
+                "ChimeraRelay",
                 "ChimeraServerSupport",
                 "ChimeraSimulator",
                 "ChimeraAudit",

@@ -72,7 +72,8 @@ final class ResponseSharing: Sendable {
             flights[key] = shared
             return (shared, .miss)
         }
-        if let response = await shared.response() { return (response, result) }
+        guard result == .shared else { return (await shared.firstResponse(), .miss) }
+        if let response = await shared.joiningResponse() { return (response, .shared) }
         return (await produce(), .miss)
     }
 
@@ -81,8 +82,7 @@ final class ResponseSharing: Sendable {
         let answer = SharedAnswer(produce: produce) { recording in
             if let recording { await cache.store(recording, under: key) }
         }
-        // Its only caller is this one, which cannot have gone yet.
-        return await answer.response()!
+        return await answer.firstResponse()
     }
 }
 

@@ -100,22 +100,39 @@ final class SharedAnswer: Sendable {
         for reader in readers { reader.yield(chunk) }
     }
 
+    /// The answer for the caller that started it: as produced, including a failure part-way.
+    func firstResponse() async -> Response {
+        // Only a reader that accepts a broken answer is ever refused: never this one.
+        await response(acceptingBroken: true)!
+    }
+
     /// The answer for one more caller; `nil` when it was abandoned part-way (every caller had
-    /// gone), so the caller must produce its own.
-    func response() async -> Response? {
+    /// gone, or it failed), so the caller must produce its own.
+    func joiningResponse() async -> Response? {
+        await response(acceptingBroken: false)
+    }
+
+    private func response(acceptingBroken: Bool) async -> Response? {
         let (body, reader) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let id = state.withLock { state in
             defer { state.nextReader += 1 }
             return state.nextReader
         }
         reader.onTermination = { [self] _ in leave(id) }
-        let joined = state.withLock { state in
-            guard state.end != .broken else { return false }
+        // nil: not joined; else the end the answer already had.
+        let joined = state.withLock { state -> End?? in
+            guard acceptingBroken || state.end != .broken else { return nil }
             for chunk in state.chunks { reader.yield(chunk) }
-            if state.end == .complete { reader.finish() } else { state.readers[id] = reader }
-            return true
+            if state.end == nil { state.readers[id] = reader }
+            return .some(state.end)
         }
-        guard joined else { return nil }
+        guard let end = joined else { return nil }
+        // Outside the lock: finishing runs the reader's termination handler, which takes it.
+        switch end {
+        case .complete?: reader.finish()
+        case .broken?: reader.finish(throwing: CancellationError())
+        case nil: break
+        }
         // The producer sets the head before anything can end the answer.
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             state.withLock { state in
