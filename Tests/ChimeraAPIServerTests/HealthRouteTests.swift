@@ -142,6 +142,26 @@ struct HealthRouteTests {
         }
     }
 
+    @Test func metricsCountCacheHitsAndMisses() async throws {
+        try await withSimulator { simulator in
+            var configuration = directConfiguration(simulator)
+            configuration.sharing.cache = .memory
+            try await withAPI(configuration) { client, _ in
+                for prompt in ["Hi", "Hi", "Hello"] {
+                    let body = try jsonBody(["provider": "openai", "model": "gpt-4.1", "prompt": prompt])
+                    try await client.execute(uri: "/api/v1/generate", method: .post, headers: headers(), body: body) { response in
+                        #expect(response.headers[HTTPField.Name("chimera-cache")!] != nil)
+                    }
+                }
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    let text = String(buffer: response.body)
+                    #expect(text.contains(#"chimera_cache_results_total{result="hit"} 1"#))
+                    #expect(text.contains(#"chimera_cache_results_total{result="miss"} 2"#))
+                }
+            }
+        }
+    }
+
     @Test func metricsInProxyModeShowTheProxyStatusAndCheckLatency() async throws {
         let proxy = try await startProxy()
         try await withAPI(proxyConfiguration(proxy.baseURL)) { client, api in

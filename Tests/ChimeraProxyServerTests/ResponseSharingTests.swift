@@ -53,6 +53,17 @@ struct ResponseSharingTests {
         }
     }
 
+    @Test func keyOrderAndSpacingDoNotMakeAnotherRequest() async throws {
+        try await Self.withSharingProxy { proxy, client in
+            _ = try await Self.post(client, proxy, #"{"model":"gpt-4.1","messages":[{"role":"user","content":"hello"}],"temperature":0.5}"#)
+            let reordered = try await Self.post(client, proxy, #"{ "temperature": 0.5, "messages": [ {"content": "hello", "role": "user"} ], "model": "gpt-4.1" }"#)
+            #expect(reordered.headers["chimera-cache"] == ["hit"])
+            let other = try await Self.post(client, proxy, #"{"model":"gpt-4.1","messages":[{"role":"user","content":"hello"}],"temperature":0.6}"#)
+            #expect(other.headers["chimera-cache"] == ["miss"])
+            #expect(proxy.simulator.stats.totalRequests == 2)
+        }
+    }
+
     @Test(arguments: [
         ("v1/chat/completions", chat("gpt-4.1@words=30,split=3", stream: true)),
         ("claude-custom/v1/messages", #"{"model":"claude-sonnet-4-5@words=30","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"hello"}]}"#),

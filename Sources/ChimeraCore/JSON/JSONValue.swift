@@ -148,6 +148,28 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public var count: Int { members.count }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+
+    /// The members in key order, each value's keys sorted too (``JSONValue/keysSorted``).
+    var keysSorted: JSONObject {
+        var sorted = JSONObject()
+        sorted.members = members.sorted { $0.key < $1.key }.map { Member(key: $0.key, value: $0.value.keysSorted) }
+        return sorted
+    }
+}
+
+extension JSONValue {
+    /// The same value with every object's members in key order: equal values written with their
+    /// keys in other orders become one value, and so one text (a cache key's normal form).
+    public var keysSorted: JSONValue {
+        switch self {
+        case .array(let elements):
+            return .array(elements.map(\.keysSorted))
+        case .object(let object):
+            return .object(object.keysSorted)
+        case .null, .bool, .number, .string:
+            return self
+        }
+    }
 }
 
 extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,

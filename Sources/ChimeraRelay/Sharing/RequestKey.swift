@@ -3,8 +3,10 @@ import Crypto
 
 /// What makes two requests the same for the cache and deduplication: a SHA-256 over the
 /// protocol the answer is written in, the provider and model the request reaches, whether it
-/// streams, its body byte for byte, and the caller's credential, so no client is ever answered
-/// from another's request. Credentials go in only as part of the hash, which is all that is kept.
+/// streams, its body in normal form (a JSON body with every object's keys sorted, so key order
+/// and spacing do not matter; any other body byte for byte), and the caller's credential, so no
+/// client is ever answered from another's request. Credentials go in only as part of the hash,
+/// which is all that is kept.
 struct RequestKey: Hashable, Sendable {
     private let digest: SHA256.Digest
 
@@ -22,8 +24,20 @@ struct RequestKey: Hashable, Sendable {
         for header in headers where Self.credentialHeaders.contains(header.name) {
             hash.update(data: Array("\(header.name):\(header.value)".utf8) + [0])
         }
-        hash.update(data: Array(String(body.count).utf8) + [0])
-        hash.update(data: body)
+        let normal = Self.normalForm(body)
+        hash.update(data: Array(String(normal.count).utf8) + [0])
+        hash.update(data: normal)
         digest = hash.finalize()
+    }
+
+    /// A JSON body with its keys sorted and no spacing; any other body as it is.
+    static func normalForm(_ body: [UInt8]) -> [UInt8] {
+        guard body.first.map({ $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") }) == true,
+              let value = try? JSONValue(parsing: body)  // Not JSON after all: the bytes themselves are the key.
+        else { return body }
+        var normal: [UInt8] = []
+        normal.reserveCapacity(body.count)
+        value.keysSorted.write(to: &normal)
+        return normal
     }
 }
