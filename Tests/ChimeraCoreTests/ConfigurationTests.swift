@@ -127,7 +127,7 @@ struct ConfigurationTests {
         InvalidCase(variable: "PROXY_HEALTH_CHECK_INTERVAL_SECONDS", value: "soon", message: #"PROXY_HEALTH_CHECK_INTERVAL_SECONDS="soon": accepted: a number of seconds greater than 0 and at most 86400"#),
         InvalidCase(variable: "CHIMERA_LOG_LEVEL", value: "verbose", message: #"CHIMERA_LOG_LEVEL="verbose": accepted: trace, debug, info, notice, warning, error, critical"#),
         InvalidCase(variable: "CHIMERA_CACHE", value: "redis", message: #"CHIMERA_CACHE="redis": accepted: off, memory, postgres"#),
-        InvalidCase(variable: "CHIMERA_POSTGRES_URL", value: "mysql://u@db/x", message: #"CHIMERA_POSTGRES_URL="mysql://u@db/x": accepted: postgres://user[:password]@host[:port]/database, optionally with ?sslmode=disable or require"#),
+        InvalidCase(variable: "CHIMERA_POSTGRES_URL", value: "mysql://u@db/x", message: #"CHIMERA_POSTGRES_URL="mysql://u@db/x": accepted: a postgres:// URL with a user and a database, e.g. postgres://chimera@db.internal:5432/chimera (a password goes after the user; ?sslmode=disable or require)"#),
         InvalidCase(variable: "CHIMERA_CACHE_MAX_BYTES", value: "10", message: #"CHIMERA_CACHE_MAX_BYTES="10": accepted: an integer from 1024 to 68719476736"#),
         InvalidCase(variable: "CHIMERA_SERVER_MAX_CONNECTIONS", value: "0", message: #"CHIMERA_SERVER_MAX_CONNECTIONS="0": accepted: an integer from 1 to 1048576"#),
         InvalidCase(variable: "CHIMERA_SERVER_SEND_TIMEOUT_SECONDS", value: "never", message: #"CHIMERA_SERVER_SEND_TIMEOUT_SECONDS="never": accepted: a number of seconds greater than 0 and at most 86400"#),
@@ -162,7 +162,7 @@ struct ConfigurationTests {
 
     @Test func aPostgresCacheNeedsItsDatabaseAndHidesItsPassword() throws {
         #expect(problems(in: ["CHIMERA_CACHE": "postgres"]).map(\.description) == [
-            #"CHIMERA_POSTGRES_URL="": accepted: postgres://user[:password]@host[:port]/database, optionally with ?sslmode=disable or require, required by CHIMERA_CACHE=postgres"#,
+            #"CHIMERA_POSTGRES_URL="": accepted: a postgres:// URL with a user and a database, e.g. postgres://chimera@db.internal:5432/chimera (a password goes after the user; ?sslmode=disable or require), required by CHIMERA_CACHE=postgres"#,
         ])
         let configuration = try ChimeraConfiguration(environment: ["CHIMERA_CACHE": "postgres", "CHIMERA_POSTGRES_URL": "postgres://cache:db-secret-7@127.0.0.1/chimera"])
         let shown = ChimeraConfiguration.variables.first { $0.name == "CHIMERA_POSTGRES_URL" }!.shownValue(in: configuration)

@@ -43,7 +43,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         return "postgres://\(credentials)@\(OutboundProxy.authority(host: host, port: port))/\(database)" + (tls == .require ? "?sslmode=require" : "")
     }
 
-    static let accepted = "postgres://user[:password]@host[:port]/database, optionally with ?sslmode=disable or require"
+    static let accepted = "a postgres:// URL with a user and a database, e.g. postgres://chimera@db.internal:5432/chimera (a password goes after the user; ?sslmode=disable or require)"
 
     /// Parses a libpq URL (`postgres://` or `postgresql://`) with a user and a database.
     static func parse(_ text: String) -> Result<PostgresLocation, ValueRefusal> {
