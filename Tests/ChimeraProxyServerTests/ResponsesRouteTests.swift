@@ -15,6 +15,7 @@ struct ResponsesRouteTests {
     /// Posts `body` to `<prefix>/v1/responses` and returns the status and the body.
     private func post(_ proxy: SimulatedProxy, _ transport: HTTPTransport, prefix: String, _ body: String) async throws -> (status: Int, body: String, json: JSONValue?) {
         let answer = try await rawRequest(transport, proxy.baseURL.appending(path: "\(prefix)/v1/responses"), body: body)
+        // A stream's body is not JSON: `json` is nil then, and the tests that need it #require it.
         return (answer.status, answer.body, try? JSONValue(parsing: Array(answer.body.utf8)))
     }
 

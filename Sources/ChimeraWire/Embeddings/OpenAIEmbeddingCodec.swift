@@ -49,11 +49,12 @@ public struct OpenAIEmbeddingCodec: EmbeddingCodec {
             embeddings.sort { $0.index < $1.index }
             let usage = root["usage"]
             let prompt = try usage["prompt_tokens"].optionalInt()
+            let total = try usage["total_tokens"].optionalInt()
             return try EmbeddingResponse(
                 provider: request.provider,
                 model: try root["model"].optionalString() ?? request.model,
                 embeddings: embeddings,
-                usage: prompt.map { Usage(inputTokens: $0, outputTokens: 0, totalTokens: (try? usage["total_tokens"].optionalInt()) ?? $0) }
+                usage: prompt.map { Usage(inputTokens: $0, outputTokens: 0, totalTokens: total ?? $0) }
             ).checked(against: request, body: body)
         } catch let error as FieldError {
             throw error.malformed("embeddings answer", provider: request.provider, body: body)
