@@ -14,12 +14,18 @@ extension APIServer {
     /// the usage chunk (`"choices": []`) only when `stream_options.include_usage` asked for it, as
     /// OpenAI does: clients that read `choices[0]` of every chunk would trip over it otherwise.
     func chatCompletions(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await relayNamingItsProvider(request, context: context, caller: OpenAIChatBinding(provider: .openai))
+    }
+
+    /// Relays a request whose model is written `<provider>/<model>`, read and answered in
+    /// `caller`'s protocol (Chat Completions, Responses).
+    func relayNamingItsProvider(_ request: Request, context: APIRequestContext, caller: any CallerBinding) async throws -> Response {
         let body = try await request.wholeBody(upTo: options.maxBodyBytes)
         let inbound = InboundChat(
             provider: nil, body: Array(buffer: body), headers: InboundChat.headers(request.headers),
             retarget: Self.providerAndModel
         )
-        return await relay.chat(inbound, caller: OpenAIChatBinding(provider: .openai), context: CallContext(request, requestID: context.requestID))
+        return await relay.chat(inbound, caller: caller, context: CallContext(request, requestID: context.requestID))
     }
 
     /// The provider and model of a chat completion whose model is written `<provider>/<model>`.

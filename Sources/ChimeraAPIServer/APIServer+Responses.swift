@@ -1,5 +1,3 @@
-import ChimeraCore
-import ChimeraRelay
 import ChimeraWire
 import Hummingbird
 
@@ -12,11 +10,6 @@ extension APIServer {
     /// OpenAI gets the body as sent but for the model, so what only OpenAI keeps or runs
     /// (`previous_response_id`, built-in tools) works there and is refused by name elsewhere.
     func responses(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let body = try await request.wholeBody(upTo: options.maxBodyBytes)
-        let inbound = InboundChat(
-            provider: nil, body: Array(buffer: body), headers: InboundChat.headers(request.headers),
-            retarget: Self.providerAndModel
-        )
-        return await relay.chat(inbound, caller: OpenAIResponsesBinding(provider: .openai), context: CallContext(request, requestID: context.requestID))
+        try await relayNamingItsProvider(request, context: context, caller: OpenAIResponsesBinding(provider: .openai))
     }
 }
