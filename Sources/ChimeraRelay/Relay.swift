@@ -190,11 +190,11 @@ public struct Relay: Sendable {
         }
         switch answer {
         case .unary(let reply):
-            AuditNotes.current?.note(reply.response)
+            if let notes = AuditNotes.current { Self.note(reply, binding: binding, request: request, in: notes) }
             var response = Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: reply.body))
-            response.headers.describe(route: reply.response.route, wireProtocol: .json, dropped: [])
-            record(provider: request.provider, model: request.model, streamed: false, passedThrough: true, route: reply.response.route,
-                   status: 200, error: nil, usage: reply.response.usage, started: started, context: context)
+            response.headers.describe(route: reply.route, wireProtocol: .json, dropped: [])
+            record(provider: request.provider, model: request.model, streamed: false, passedThrough: true, route: reply.route,
+                   status: 200, error: nil, usage: reply.usage, started: started, context: context)
             return response
         case .stream(let stream):
             var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
@@ -247,6 +247,21 @@ public struct Relay: Sendable {
                 relay.record(provider: request.provider, model: request.model, streamed: true, passedThrough: true, route: route, status: 200,
                              error: failure, usage: watcher.usage, started: started, timeToFirstEvent: firstEvent, context: context)
             })
+        }
+    }
+
+    /// Tells the audit log about a unary answer passed through: its usage, and its text when
+    /// the log keeps content, for which the answer is read whole.
+    private static func note(_ reply: ForwardedReply, binding: any ProtocolBinding, request: ChatRequest, in notes: AuditNotes) {
+        guard notes.includeContent else {
+            if let usage = reply.usage { notes.note(.usage(usage)) }
+            return
+        }
+        do throws(ChimeraError) {
+            notes.note(try binding.decodeResponse(Array(reply.body.readableBytesView), for: request))
+        } catch {
+            // Checked before it was relayed; an answer the full reader still refuses is relayed as sent, and audited without its text.
+            if let usage = reply.usage { notes.note(.usage(usage)) }
         }
     }
 

@@ -179,25 +179,36 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Every kind and concurrency for every target, the first target being the baseline.
     ///
-    /// Targets take turns within each kind and concurrency, so a slow drift of the machine does
-    /// not favour one of them; each is warmed up first so that no scenario pays for connecting.
+    /// Targets take turns within each kind and concurrency, in ``rounds`` rounds of a share of
+    /// the requests each, so that load from elsewhere on a shared machine falls on all of them
+    /// alike instead of on whichever ran when it came; each is warmed up first so that no
+    /// scenario pays for connecting.
     func measure(_ targets: [Target], into report: inout BenchReport, terminal: Terminal) async throws {
-        let requests = report.requestsPerScenario
+        let perRound = max(1, report.requestsPerScenario / Self.rounds)
         for stream in [false, true] {
+            let kind = stream ? "stream" : "unary"
             for concurrency in Self.concurrencies {
-                var baseline: BenchReport.Scenario?
                 for target in targets {
-                    let kind = stream ? "stream" : "unary"
-                    terminal.progress("\(target.name), \(kind), concurrency \(concurrency)")
+                    let warmUp = BenchLoad(requests: concurrency * 4, concurrency: concurrency, timeLimit: .seconds(timeLimit))
                     let request = request(stream: stream, model: target.model)
                     let service = target.service
-                    let warmUp = BenchLoad(requests: concurrency * 4, concurrency: concurrency, timeLimit: .seconds(timeLimit))
                     _ = await warmUp.run { try await BenchLoad.send(request, through: service) }
-                    let load = BenchLoad(requests: requests, concurrency: concurrency, timeLimit: .seconds(timeLimit))
-                    let samples = await load.run { try await BenchLoad.send(request, through: service) }
-                    let scenario = BenchReport.Scenario(target: target.name, kind: kind, concurrency: concurrency, samples: samples, baseline: baseline)
-                    if let failure = samples.firstFailure {
-                        terminal.line("  \(samples.failures) failed; the first: \(failure)")
+                }
+                var samples = Array(repeating: BenchSamples(), count: targets.count)
+                for round in 1...Self.rounds {
+                    for (index, target) in targets.enumerated() {
+                        terminal.progress("\(target.name), \(kind), concurrency \(concurrency), round \(round) of \(Self.rounds)")
+                        let request = request(stream: stream, model: target.model)
+                        let service = target.service
+                        let load = BenchLoad(requests: perRound, concurrency: concurrency, timeLimit: .seconds(timeLimit) / Self.rounds)
+                        samples[index].append(round: await load.run { try await BenchLoad.send(request, through: service) })
+                    }
+                }
+                var baseline: BenchReport.Scenario?
+                for (index, target) in targets.enumerated() {
+                    let scenario = BenchReport.Scenario(target: target.name, kind: kind, concurrency: concurrency, samples: samples[index], baseline: baseline)
+                    if let failure = samples[index].firstFailure {
+                        terminal.line("  \(target.name), \(kind), concurrency \(concurrency): \(samples[index].failures) failed; the first: \(failure)")
                     }
                     baseline = baseline ?? scenario
                     report.scenarios.append(scenario)
@@ -205,6 +216,9 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
     }
+
+    /// How many turns each target takes per kind and concurrency (see ``measure(_:into:terminal:)``).
+    static let rounds = 5
 
     /// The peak memory of a `chimera proxy` child under many slow streams, and along a long stream.
     private func measureMemory(into report: inout BenchReport, terminal: Terminal) async throws {

@@ -18,6 +18,12 @@ struct BenchSamples: Sendable {
         elapsed > .zero ? Double(totals.count) / elapsed.seconds : 0
     }
 
+    /// Adds one round of the same scenario, run at another time: its requests and its wall time.
+    mutating func append(round: BenchSamples) {
+        merge(round)
+        elapsed += round.elapsed
+    }
+
     /// Folds another worker's samples into these.
     mutating func merge(_ other: BenchSamples) {
         totals += other.totals

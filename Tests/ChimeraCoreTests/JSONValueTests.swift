@@ -61,6 +61,30 @@ struct JSONValueTests {
         #expect(String(decoding: bytes[try #require(ranges["n"])], as: UTF8.self) == "2")
     }
 
+    @Test func skimKeepsTheNamedMembersAndLocatesEveryOne() throws {
+        let text = #"{"id":"x\"}","choices":[{"message":{"content":"a \\ [b]"}},[]],"usage":{"prompt_tokens":3},"n":-1.5e3,"t":true,"z":null}"#
+        let bytes = Array(text.utf8)
+        let (kept, ranges) = try bytes.withUnsafeBytes { try JSONParser.skim($0, keeping: ["usage", "error"]) }
+        #expect(kept.keys == ["usage"])
+        #expect(kept["usage"] == .object(JSONObject([("prompt_tokens", .int(3))])))
+        #expect(Set(ranges.keys) == ["id", "choices", "usage", "n", "t", "z"])
+        #expect(String(decoding: bytes[try #require(ranges["choices"])], as: UTF8.self) == #"[{"message":{"content":"a \\ [b]"}},[]]"#)
+        #expect(String(decoding: bytes[try #require(ranges["id"])], as: UTF8.self) == #""x\"}""#)
+    }
+
+    @Test(arguments: [
+        #"[1]"#, #"{"a":"unterminated}"#, #"{"a":[1,}"#, #"{"a":{"b" 1}}"#, #"{"a":01}"#, #"{"a":tru}"#, #"{"a":1} x"#, "{\"a\":\"\u{01}\"}",
+    ])
+    func skimRefusesWhatIsNotAnObject(_ text: String) {
+        let bytes = Array(text.utf8)
+        #expect(throws: JSONParseError.self) { try bytes.withUnsafeBytes { try JSONParser.skim($0, keeping: []) } }
+    }
+
+    @Test func skimRefusesDeepNestingInSkippedMembers() {
+        let bytes = Array(("{\"a\":" + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "}").utf8)
+        #expect(throws: JSONParseError.self) { try bytes.withUnsafeBytes { try JSONParser.skim($0, keeping: []) } }
+    }
+
     @Test func agreesWithFoundationOnRandomDocuments() throws {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {

@@ -39,6 +39,17 @@ struct ConnectionPermitsTests {
         #expect(permits.counts(host: Self.host) == (inUse: 0, waiting: 0))
     }
 
+    @Test(arguments: [
+        ("http://127.0.0.1:8080/v1/chat/completions", "http://127.0.0.1:8080"),
+        ("https://example.com?key=x", "https://example.com"),
+        ("https://example.com", "https://example.com"),
+        ("http://[::1]:9/a/b", "http://[::1]:9"),
+        ("not a url", "not a url"),
+    ])
+    func aRequestsPoolIsItsURLsOrigin(_ url: String, _ origin: String) {
+        #expect(HTTPTransport.origin(of: url) == origin)
+    }
+
     @Test func hostsHaveSeparatePools() async throws {
         let permits = ConnectionPermits(limit: 1)
         let held = try await permits.acquire(host: Self.host, until: Self.later())

@@ -32,7 +32,7 @@ extension Redaction {
     /// Masks every registered value in `text`.
     static func redactRegistered(_ text: String) -> String {
         var result = text
-        for value in registered.withLock({ $0 }) where result.contains(value) {
+        for value in registered.withLock({ $0 }) where Redaction.holdsBytes(of: value, in: result) && result.contains(value) {
             result = result.replacing(value, with: mask)
         }
         return result
@@ -46,5 +46,30 @@ extension ChimeraConfiguration {
     /// `chimera serve` requires and the cache database's password, for ``Redaction/register(_:)``.
     public var secrets: [Secret] {
         [proxy.apiKey, apiKey, sharing.postgres?.password].compactMap { $0 } + ProviderID.allCases.compactMap { provider($0).apiKey }
+    }
+}
+
+extension Redaction {
+    /// Whether `text` may contain `needle`: a quick test of their UTF-8 before `String.contains`,
+    /// which compares characters and costs far more; ``redact(_:)`` runs on every request
+    /// summary and log line. It never misses a match of `contains`: an ASCII needle's characters
+    /// match only their own bytes, and a needle with other characters (which canonical
+    /// equivalence lets match other bytes) always may match.
+    static func holdsBytes(of needle: String, in text: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { needle in
+                guard needle.allSatisfy({ $0 < 0x80 }) else { return true }
+                guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+                var index = 0
+                let last = haystack.count - needle.count
+                while index <= last {
+                    if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 }

@@ -39,7 +39,7 @@ public enum Redaction {
         /// without the ASCII word, so every rule is tried on it.
         func mayMatch(_ lowered: String?) -> Bool {
             guard let lowered else { return true }
-            return triggers.contains { lowered.contains($0) }
+            return triggers.contains { Redaction.holdsBytes(of: $0, in: lowered) }
         }
     }
 

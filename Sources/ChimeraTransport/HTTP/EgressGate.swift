@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import ChimeraCore
 import Foundation
+import Synchronization
 
 /// The egress half of ``HTTPTransport``: which client a request leaves through, whether it may
 /// leave at all, and what a failure of the outbound proxy means to the user.
-struct EgressGate: Sendable {
+final class EgressGate: Sendable {
     /// Proxies, `NO_PROXY`, CA certificates.
     let configuration: EgressConfiguration
     /// The only destinations allowed (strict egress); `nil` allows every one.
@@ -14,11 +15,34 @@ struct EgressGate: Sendable {
     /// Set when the transport cannot honour its configuration; every request fails with it.
     let unusable: ChimeraError?
 
-    /// The clients for a request to `url` and the route it takes, after the policy allowed it.
+    init(configuration: EgressConfiguration, allowed: Set<EgressDestination>?, proxiedClients: [OutboundProxy: HTTPClients], unusable: ChimeraError?) {
+        self.configuration = configuration
+        self.allowed = allowed
+        self.proxiedClients = proxiedClients
+        self.unusable = unusable
+    }
+
+    /// What was decided for each origin (`scheme://host:port`, all a decision depends on), so
+    /// that a request to a known one does not parse its URL again.
+    private let decided = Mutex<[String: (HTTPClients, EgressRoute)]>([:])
+    /// The most origins remembered: providers, proxies and their fallbacks are a handful.
+    private static let decidedLimit = 64
+
+    /// The clients for a request to `url`, whose origin is `origin`, and the route it takes,
+    /// after the policy allowed it.
     ///
     /// - Throws: ``ChimeraError`` of kind `configuration`, before any connection is made, when
     ///   strict egress does not list the destination, or the transport is unusable.
-    func clients(for url: String, direct: HTTPClients) throws(ChimeraError) -> (HTTPClients, EgressRoute) {
+    func clients(for url: String, origin: String, direct: HTTPClients) throws(ChimeraError) -> (HTTPClients, EgressRoute) {
+        if let known = decided.withLock({ $0[origin] }) { return known }
+        let decision = try decide(url, direct: direct)
+        decided.withLock { decided in
+            if decided.count < Self.decidedLimit { decided[origin] = decision }
+        }
+        return decision
+    }
+
+    private func decide(_ url: String, direct: HTTPClients) throws(ChimeraError) -> (HTTPClients, EgressRoute) {
         if let unusable { throw unusable }
         guard let parsed = URL(string: url), let destination = EgressDestination(parsed) else {
             throw ChimeraError.configuration("cannot send a request to \(Redaction.redact(String(url.prefix(200)))): it has no host")

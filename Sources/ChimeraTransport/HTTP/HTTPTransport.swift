@@ -69,8 +69,10 @@ public struct HTTPTransport: Sendable {
         tracer: any Tracer = InstrumentationSystem.tracer
     ) {
         var configuration = HTTPClient.Configuration()
-        configuration.tracing.tracer = tracer
         tracesRequests = !(tracer is NoOpTracer)
+        // Without a tracer bootstrapped, no span at all: a no-op span still costs each request
+        // its attributes (the URL taken apart again, the method, the headers).
+        configuration.tracing.tracer = tracesRequests ? tracer : nil
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.seconds * 1e9))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize + 1  // + the control connection
@@ -157,14 +159,15 @@ public struct HTTPTransport: Sendable {
     ) async throws(ChimeraError) -> Reply {
         let request = traced(request)
         let deadline = ContinuousClock.now + timeout
-        let (clients, route) = try egress.clients(for: request.url, direct: direct)
+        let origin = Self.origin(of: request.url)
+        let (clients, route) = try egress.clients(for: request.url, origin: origin, direct: direct)
         do {
-            let permit = try await admit(request, lane: lane, until: deadline)
+            let permit = try await admit(origin: origin, lane: lane, until: deadline)
             defer { permit?.release() }
             let client = clients.unary
             let maxBodyBytes = limits.maxBodyBytes
-            return try await Self.cancelling(at: deadline) {
-                let response = try await client.execute(request, deadline: .distantFuture, logger: logger)
+            return try await Self.cancelling(at: deadline, on: client.eventLoopGroup.any()) {
+                let response = try await client.execute(request, deadline: .distantFuture, logger: Self.clientLogger(logger))
                 let body = response.status.code >= 400
                     ? try await Self.prefix(of: response.body, maxBytes: Self.errorBodyBytes)
                     : try await response.body.collect(upTo: maxBodyBytes)
@@ -196,14 +199,15 @@ public struct HTTPTransport: Sendable {
     ) async throws(ChimeraError) -> OpenResponse {
         let request = traced(request)
         let deadline = ContinuousClock.now + headTimeout
-        let (clients, route) = try egress.clients(for: request.url, direct: direct)
+        let origin = Self.origin(of: request.url)
+        let (clients, route) = try egress.clients(for: request.url, origin: origin, direct: direct)
         do {
-            let permit = try await admit(request, lane: .pooled, until: deadline)
+            let permit = try await admit(origin: origin, lane: .pooled, until: deadline)
             do {
                 // AsyncHTTPClient's deadline covers the wait for the response head only; the body
                 // then has the streaming client's read timeout, the idle limit.
                 let remaining = deadline - .now
-                let response = try await clients.streaming.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: logger)
+                let response = try await clients.streaming.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: Self.clientLogger(logger))
                 return OpenResponse(response: response, permit: permit)
             } catch {
                 permit?.release()
@@ -216,20 +220,44 @@ public struct HTTPTransport: Sendable {
 
     /// Runs `operation` and cancels it once `deadline` passes.
     ///
+    /// The timer is one of the event loop's rather than a second task sleeping beside the
+    /// exchange (``withDeadline(_:_:)``): this runs once per unary request, where a task and a
+    /// runtime timer cost more than a scheduled callback.
+    ///
     /// - Throws: ``TransportFailure/Timeout`` when the deadline came first, else what
     ///   `operation` threw.
     private static func cancelling<Value: Sendable>(
         at deadline: ContinuousClock.Instant,
+        on eventLoop: any EventLoop,
         _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        guard let value = try await withDeadline(deadline, operation) else { throw TransportFailure.Timeout() }
-        return value
+        let exchange = Task { try await operation() }
+        let remaining = max(.zero, deadline - .now)
+        let timer = eventLoop.scheduleTask(in: .nanoseconds(Int64(remaining.seconds * 1e9))) { exchange.cancel() }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler { try await exchange.value } onCancel: { exchange.cancel() }
+        } catch {
+            // Failing once the deadline has passed is the timer's cancellation, whatever the
+            // exchange made of it.
+            if ContinuousClock.now >= deadline, !Task.isCancelled { throw TransportFailure.Timeout() }
+            throw error
+        }
     }
 
+    /// The logger AsyncHTTPClient gets: the call's when it logs debug messages, which are all
+    /// AsyncHTTPClient writes, else none; it adds its own metadata to the logger of every
+    /// request, which a log handler formats at once.
+    private static func clientLogger(_ logger: Logger) -> Logger {
+        logger.logLevel <= .debug ? logger : silent
+    }
+
+    private static let silent = Logger(label: "chimera.transport.silent") { _ in SwiftLogNoOpLogHandler() }
+
     /// Waits for a pooled connection, unless the request is a control request.
-    private func admit(_ request: HTTPClientRequest, lane: Lane, until deadline: ContinuousClock.Instant) async throws -> ConnectionPermit? {
+    private func admit(origin: String, lane: Lane, until deadline: ContinuousClock.Instant) async throws -> ConnectionPermit? {
         guard lane == .pooled else { return nil }
-        return try await permits.acquire(host: Self.origin(of: request.url), until: deadline)
+        return try await permits.acquire(host: origin, until: deadline)
     }
 
     /// `request` without the `traceparent` passed on from the caller when a tracer writes its
@@ -243,9 +271,18 @@ public struct HTTPTransport: Sendable {
 
     /// `scheme://host:port` of a URL: what AsyncHTTPClient keeps one pool for.
     static func origin(of url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        return String(url[..<(rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? url.endIndex)])
+        // Once per request: bytes, not characters.
+        var url = url
+        return url.withUTF8 { bytes in
+            var index = 0
+            while index + 2 < bytes.count, !(bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/") && bytes[index + 2] == UInt8(ascii: "/")) {
+                index += 1
+            }
+            guard index + 2 < bytes.count else { return String(decoding: bytes, as: UTF8.self) }
+            index += 3
+            while index < bytes.count, bytes[index] != UInt8(ascii: "/"), bytes[index] != UInt8(ascii: "?") { index += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<index]), as: UTF8.self)
+        }
     }
 
     /// How much of an error answer's body is read for its report: enough for any provider's

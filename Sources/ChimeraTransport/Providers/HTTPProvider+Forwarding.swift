@@ -24,14 +24,17 @@ public struct ForwardedCall: Sendable {
     }
 }
 
-/// A successful unary answer relayed as the provider sent it, with what it said.
+/// A successful unary answer relayed as the provider sent it, checked
+/// (``ProtocolBinding/checkResponse(_:for:)``) but not read into the domain.
 public struct ForwardedReply: Sendable {
     /// The answer's headers.
     public var headers: [(name: String, value: String)]
-    /// The answer's bytes.
+    /// The answer's bytes: what the caller gets.
     public var body: ByteBuffer
-    /// The answer read (for usage, logs and metrics); the bytes above are what the caller gets.
-    public var response: ChatResponse
+    /// The answer's usage, for logs and metrics.
+    public var usage: Usage?
+    /// How the answer travelled.
+    public var route: Route
 }
 
 /// A successful streamed answer whose bytes the caller reads as they arrive.
@@ -82,7 +85,7 @@ extension HTTPProvider {
     /// retries, time limits and observers as ``complete(_:context:)``.
     ///
     /// A unary answer is read whole and checked — an error inside a 200, or a 200 without a
-    /// choice — before it is handed over; a stream is handed over at its head.
+    /// choice — before it is handed over, its usage read; a stream is handed over at its head.
     ///
     /// - Returns: The answer, unary or streamed as `call.request.stream` asks.
     /// - Throws: ``ChimeraError`` for a refused, failed or unreadable answer, after any retries.
@@ -104,9 +107,8 @@ extension HTTPProvider {
                 guard (200..<300).contains(reply.status) else {
                     throw answeredError(status: reply.status, headers: reply.headers, body: bytes)
                 }
-                var response = try binding.decodeResponse(bytes, for: request)
-                response.route = route
-                return ForwardedReply(headers: reply.headers, body: reply.buffer, response: response)
+                let usage = try binding.checkResponse(bytes, for: request)
+                return ForwardedReply(headers: reply.headers, body: reply.buffer, usage: usage, route: route)
             })
         }
         return .stream(try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in

@@ -78,6 +78,13 @@ public protocol ProtocolBinding: CallerBinding {
     ///   carried, or a `decoding` error for a 200 without a choice, content or candidate.
     func decodeResponse(_ body: [UInt8], for request: ChatRequest) throws(ChimeraError) -> ChatResponse
 
+    /// Checks a unary answer relayed to the caller as the upstream sent it (same-family
+    /// pass-through) and reads its usage, without reading the rest into the domain.
+    ///
+    /// - Throws: What ``decodeResponse(_:for:)`` throws for an error inside a 200 and for an
+    ///   answer that is not this family's; what is inside its choices is the caller's to read.
+    func checkResponse(_ body: [UInt8], for request: ChatRequest) throws(ChimeraError) -> Usage?
+
     /// The body of a unary answer to `request`, in this family's shape.
     func encodeResponse(_ response: ChatResponse, for request: ChatRequest) -> [UInt8]
 
@@ -138,6 +145,11 @@ public protocol ProtocolBinding: CallerBinding {
 }
 
 extension ProtocolBinding {
+    /// The answer read whole: for families whose answers are rarely relayed as sent.
+    public func checkResponse(_ body: [UInt8], for request: ChatRequest) throws(ChimeraError) -> Usage? {
+        try decodeResponse(body, for: request).usage
+    }
+
     /// The family's error body as the event's data, under `event: error` for Anthropic, whose
     /// streams name every event.
     public func inBandError(_ error: ChimeraError) -> SSEEvent {

@@ -122,6 +122,11 @@ public struct OpenAIChatBinding: ProtocolBinding {
         try OpenAIChatResponseDecoder(provider: request.provider).decode(body, for: request)
     }
 
+    /// The answer's `error`, `choices` and `usage` only (``OpenAIChatResponseDecoder/check(_:)``).
+    public func checkResponse(_ body: [UInt8], for request: ChatRequest) throws(ChimeraError) -> Usage? {
+        try OpenAIChatResponseDecoder(provider: request.provider).check(body)
+    }
+
     /// A `chat.completion` body; see ``OpenAIChatResponseEncoder``.
     public func encodeResponse(_ response: ChatResponse, for request: ChatRequest) -> [UInt8] {
         OpenAIChatResponseEncoder().encode(response)

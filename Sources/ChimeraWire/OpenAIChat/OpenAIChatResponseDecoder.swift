@@ -46,6 +46,40 @@ struct OpenAIChatResponseDecoder {
         }
     }
 
+    /// Checks an answer relayed as sent: an `error` member is the upstream's error, `choices`
+    /// must be a non-empty array (its contents are not read) and `usage` is read.
+    func check(_ body: [UInt8]) throws(ChimeraError) -> Usage? {
+        let skimmed: (kept: JSONObject, ranges: [String: Range<Int>])
+        do throws(JSONParseError) {
+            skimmed = try body.withUnsafeBytes { bytes in
+                Result { () throws(JSONParseError) in try JSONParser.skim(bytes, keeping: ["error", "usage"]) }
+            }.get()
+        } catch {
+            throw FieldError("body: \(error.description)").malformed("response", provider: provider, body: body)
+        }
+        let root = JSONField(root: .object(skimmed.kept))
+        if let error = root["error"].value,
+           let failure = UpstreamErrorReader.inBandError(error, raw: body, provider: provider, location: "in a 200 response") {
+            throw failure
+        }
+        do throws(FieldError) {
+            guard let choices = skimmed.ranges["choices"], Self.isNonEmptyArray(body[choices]) else {
+                throw root["choices"].failure("the answer has no choice")
+            }
+            let usage = root["usage"]
+            return usage.isPresent ? try OpenAIChatWire.usage(usage) : nil
+        } catch {
+            throw error.malformed("response", provider: provider, body: body)
+        }
+    }
+
+    /// Whether the bytes of a JSON value (as ``JSONParser/skim(_:keeping:)`` checked them) are an
+    /// array with an element.
+    private static func isNonEmptyArray(_ value: ArraySlice<UInt8>) -> Bool {
+        guard value.first == UInt8(ascii: "[") else { return false }
+        return value.dropFirst().first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) } != UInt8(ascii: "]")
+    }
+
     private func read(_ root: JSONField, for request: ChatRequest) throws(FieldError) -> ChatResponse {
         var choices: [(index: Int, field: JSONField)] = []
         for (position, choice) in try root["choices"].elements().enumerated() {

@@ -97,4 +97,39 @@ struct OpenAIChatResponseTests {
         #expect(error.kind == .decoding)
         #expect(error.message.contains("choices[0].message.content: expected a string"), "\(error.message)")
     }
+
+    // MARK: The check of an answer passed through as sent
+
+    private static func check(_ body: String) throws(ChimeraError) -> Usage? {
+        try H.binding.checkResponse(Array(body.utf8), for: H.request())
+    }
+
+    @Test func theCheckReadsUsageAndLeavesTheChoicesUnread() throws {
+        // A choice whose content the full reader refuses: the check does not read it.
+        let body = #"{"id":"c","choices":[{"message":{"content":5}}],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11,"prompt_tokens_details":{"cached_tokens":4}}}"#
+        #expect(try Self.check(body) == Usage(inputTokens: 9, outputTokens: 2, totalTokens: 11, cachedInputTokens: 4))
+        #expect(try Self.check(#"{"choices":[ {} ]}"#) == nil)
+    }
+
+    @Test(arguments: [#"{"choices":[]}"#, #"{"choices":[ ]}"#, #"{"choices":{}}"#, #"{"id":"c"}"#])
+    func theCheckRefusesAnAnswerWithoutAChoice(_ body: String) throws {
+        let error = try #require(thrownError { try Self.check(body) })
+        #expect(error.kind == .decoding)
+        #expect(error.message.contains("choices: the answer has no choice"), "\(error.message)")
+    }
+
+    @Test func theCheckThrowsTheErrorInsideA200() throws {
+        let error = try #require(thrownError { try Self.check(#"{"error":{"message":"Rate limit reached","type":"rate_limit_error","code":"rate_limit_exceeded"}}"#) })
+        #expect(error.kind == .rateLimited)
+        #expect(error.upstreamMessage == "Rate limit reached")
+    }
+
+    @Test func theCheckRefusesWhatIsNotJSONAndUsageThatIsNotCounts() throws {
+        let notJSON = try #require(thrownError { try Self.check(#"{"choices":[{}]"#) })
+        #expect(notJSON.kind == .decoding)
+        #expect(notJSON.message.contains("not valid JSON"), "\(notJSON.message)")
+        let badUsage = try #require(thrownError { try Self.check(#"{"choices":[{}],"usage":{"prompt_tokens":"9"}}"#) })
+        #expect(badUsage.kind == .decoding)
+        #expect(badUsage.message.contains("usage.prompt_tokens"), "\(badUsage.message)")
+    }
 }
