@@ -36,17 +36,23 @@ public enum LoopbackAddress {
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return false }
             let rest = host[host.index(after: close)...]
-            guard rest.isEmpty || (rest.first == ":" && rest.dropFirst().allSatisfy(\.isNumber)) else { return false }
+            guard rest.isEmpty || (rest.first == ":" && isPort(rest.dropFirst())) else { return false }
             host = host[host.index(after: host.startIndex)..<close]
             return isLoopbackLiteral(String(host)) == true
         }
         if let colon = host.lastIndex(of: ":") {
-            guard host[host.index(after: colon)...].allSatisfy(\.isNumber) else { return false }
+            guard isPort(host[host.index(after: colon)...]) else { return false }
             host = host[..<colon]
         }
         let text = String(host)
         if let literal = isLoopbackLiteral(text) { return literal }
         return normalizedName(text) == "localhost"
+    }
+
+    /// Whether `text` is ASCII digits (or nothing): a port. Bytes, not characters, which cost
+    /// every request a lookup of Unicode properties (and would take other scripts' digits).
+    private static func isPort(_ text: Substring) -> Bool {
+        text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     /// `true` or `false` for an address literal, `nil` for a name.

@@ -55,7 +55,7 @@ struct LoopbackBindTests {
     }
 
     @Test(arguments: [("127.0.0.1:8080", true), ("localhost", true), ("LOCALHOST:1", true), ("[::1]:8000", true), ("127.9.9.9", true),
-                      ("evil.example", false), ("127.0.0.1.nip.io:80", false), ("[::2]:80", false), ("localhost:abc", false), ("0.0.0.0:80", false)])
+                      ("evil.example", false), ("127.0.0.1.nip.io:80", false), ("[::2]:80", false), ("localhost:abc", false), ("0.0.0.0:80", false), ("127.0.0.1:\u{663}", false)])
     func aRequestsHostIsJudgedWithoutALookup(authority: String, loopback: Bool) {
         #expect(LoopbackAddress.isLoopbackAuthority(authority) == loopback)
     }
