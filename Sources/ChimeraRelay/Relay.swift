@@ -183,7 +183,8 @@ public struct Relay: Sendable {
         do throws(ChimeraError) {
             // What the provider ignores stays in the body as sent.
             let body = inbound.retarget == nil ? inbound.body : try binding.replacingModel(in: inbound.body, with: request.model)
-            let forwarded = inbound.headers.filter { binding.forwardedHeaders.contains($0.name) }
+            let passedOn = binding.forwardedHeaders
+            let forwarded = inbound.headers.filter { passedOn.contains($0.name) }
             answer = try await forwarder.forward(ForwardedCall(body: body, request: request, headers: forwarded), context: context)
         } catch {
             return failed(request, error, caller: caller, started: started, context: context)
