@@ -62,28 +62,13 @@ public struct JSONParser {
         return value
     }
 
-    /// The byte range of each top-level member's value in a JSON object, with the parsed object.
-    ///
-    /// The relay uses it to replace one member (the model) in a body it otherwise forwards as sent.
-    ///
-    /// - Throws: ``JSONParseError``, also when the text is not an object.
-    public static func objectWithValueRanges(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> (JSONObject, [String: Range<Int>]) {
-        var parser = JSONParser(bytes)
-        parser.skipWhitespace()
-        guard parser.peek == UInt8(ascii: "{") else { throw parser.error("expected an object") }
-        var ranges: [String: Range<Int>] = [:]
-        let object = try parser.object { key, range in ranges[key] = range }
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
-        return (object, ranges)
-    }
-
     /// The top-level members of a JSON object named in `names`, parsed, and the byte range of
     /// every member's value; the other members are read for their shape only and built into
     /// nothing (their strings' UTF-8 is not checked).
     ///
     /// The relay uses it to check an answer it passes on as sent — an error inside it, its
-    /// usage — at a fraction of the cost of reading it whole.
+    /// usage — at a fraction of the cost of reading it whole, and to replace one member (the
+    /// model) in a body it otherwise forwards as sent.
     ///
     /// - Throws: ``JSONParseError``, also when the text is not an object.
     public static func skim(_ bytes: UnsafeRawBufferPointer, keeping names: [String]) throws(JSONParseError) -> (kept: JSONObject, ranges: [String: Range<Int>]) {
@@ -207,7 +192,7 @@ public struct JSONParser {
     private mutating func value() throws(JSONParseError) -> JSONValue {
         guard let byte = peek else { throw error("unexpected end of input, expected a value") }
         switch byte {
-        case UInt8(ascii: "{"): return .object(try object { _, _ in })
+        case UInt8(ascii: "{"): return .object(try object())
         case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
@@ -223,7 +208,7 @@ public struct JSONParser {
         guard depth <= Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
     }
 
-    private mutating func object(recordingValueRange record: (String, Range<Int>) -> Void) throws(JSONParseError) -> JSONObject {
+    private mutating func object() throws(JSONParseError) -> JSONObject {
         try enter()
         index += 1
         var members: [(String, JSONValue)] = []
@@ -241,10 +226,7 @@ public struct JSONParser {
             guard peek == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
             index += 1
             skipWhitespace()
-            let start = index
-            let element = try value()
-            if depth == 1 { record(key, start..<index) }
-            members.append((key, element))
+            members.append((key, try value()))
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","):

@@ -33,7 +33,10 @@ struct RequestKey: Hashable, Sendable {
     /// A JSON body with its keys sorted and no spacing; any other body as it is.
     static func normalForm(_ body: [UInt8]) -> [UInt8] {
         guard body.first.map({ $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") }) == true,
-              let value = try? JSONValue(parsing: body)  // Not JSON after all: the bytes themselves are the key.
+              // Nothing is lost: the relay read the body before it asked for a key, so a JSON
+              // body that does not parse was already refused by name, and any other (Connect's
+              // protobuf) is keyed by its bytes, as sent.
+              let value = try? JSONValue(parsing: body)
         else { return body }
         var normal: [UInt8] = []
         normal.reserveCapacity(body.count)

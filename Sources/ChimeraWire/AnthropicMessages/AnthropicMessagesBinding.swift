@@ -93,7 +93,7 @@ public struct AnthropicMessagesBinding: ProtocolBinding {
     /// - Throws: ``ChimeraError`` of kind `invalidRequest` when the body is not a JSON object.
     public func replacingModel(in body: [UInt8], with model: String) throws(ChimeraError) -> [UInt8] {
         let parsed = body.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) in try JSONParser.objectWithValueRanges(buffer).1 }
+            Result { () throws(JSONParseError) in try JSONParser.skim(buffer, keeping: []).ranges }
         }
         let ranges: [String: Range<Int>]
         switch parsed {

@@ -91,7 +91,7 @@ public struct OpenAIChatBinding: ProtocolBinding {
     public func replacingModel(in body: [UInt8], with model: String) throws(ChimeraError) -> [UInt8] {
         // `withUnsafeBytes` rethrows untyped; a `Result` keeps the parser's error typed.
         let parsed = body.withUnsafeBytes { raw in
-            Result { () throws(JSONParseError) in try JSONParser.objectWithValueRanges(raw).1 }
+            Result { () throws(JSONParseError) in try JSONParser.skim(raw, keeping: []).ranges }
         }
         let ranges: [String: Range<Int>]
         switch parsed {
