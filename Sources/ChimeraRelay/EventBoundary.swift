@@ -21,7 +21,7 @@ struct EventBoundary {
             bytes.writeBuffer(&chunk)
             held.clear()
         }
-        guard let end = Self.lastBoundary(in: bytes.readableBytesView) else {
+        guard let end = Self.lastBoundary(in: bytes) else {
             held = bytes
             return ByteBuffer()
         }
@@ -37,24 +37,27 @@ struct EventBoundary {
     }
 
     /// The index just after the last blank line (`\n`, `\r` or `\r\n` at the start of a line)
-    /// in `view`, which starts at an event boundary.
-    static func lastBoundary(in view: ByteBufferView) -> Int? {
-        var boundary: Int?
-        var atLineStart = true
-        var index = view.startIndex
-        while index < view.endIndex {
-            let byte = view[index]
-            guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
-                atLineStart = false
-                index += 1
-                continue
+    /// in `buffer`, whose readable bytes start at an event boundary.
+    static func lastBoundary(in buffer: ByteBuffer) -> Int? {
+        // Scanned through the bytes themselves: through the view's subscript it costs several times as much.
+        buffer.withUnsafeReadableBytes { bytes in
+            var boundary: Int?
+            var atLineStart = true
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
+                    atLineStart = false
+                    index += 1
+                    continue
+                }
+                var next = index + 1
+                if byte == UInt8(ascii: "\r"), next < bytes.count, bytes[next] == UInt8(ascii: "\n") { next += 1 }
+                if atLineStart { boundary = buffer.readerIndex + next }
+                atLineStart = true
+                index = next
             }
-            var next = index + 1
-            if byte == UInt8(ascii: "\r"), next < view.endIndex, view[next] == UInt8(ascii: "\n") { next += 1 }
-            if atLineStart { boundary = next }
-            atLineStart = true
-            index = next
+            return boundary
         }
-        return boundary
     }
 }

@@ -41,6 +41,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The model to request; simulator switches go after @.")
     var model = "gpt-4.1@words=20"
 
+    @Flag(help: "Offer a tool in every request and require its use: the simulator answers with a call, its arguments streamed over several chunks.")
+    var tools = false
+
     @Option(help: "The time limit of each scenario, in seconds.")
     var timeLimit: Int = 30
 
@@ -267,8 +270,29 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     private func request(stream: Bool, model: String? = nil) -> ChatRequest {
-        ChatRequest(provider: .openai, model: model ?? self.model, messages: [.user("Benchmark: answer with filler words.")], stream: stream)
+        guard tools else {
+            return ChatRequest(provider: .openai, model: model ?? self.model, messages: [.user("Benchmark: answer with filler words.")], stream: stream)
+        }
+        return ChatRequest(
+            provider: .openai, model: model ?? self.model, messages: [.user("Benchmark: look up the weather.")],
+            stream: stream, tools: [Self.weatherTool], toolChoice: .required
+        )
     }
+
+    /// The tool `--tools` offers; the simulator streams its arguments (62 characters of JSON) in 7 fragments.
+    private static let weatherTool = Tool(
+        name: "get_weather", description: "The weather forecast of a city.",
+        parameters: [
+            "type": "object",
+            "properties": [
+                "city": ["type": "string"],
+                "unit": ["type": "string", "enum": ["celsius", "fahrenheit"]],
+                "days": ["type": "integer"],
+                "hourly": ["type": "boolean"],
+            ],
+            "required": ["city", "unit", "days", "hourly"],
+        ]
+    )
 
     private static var isOptimized: Bool {
         #if DEBUG

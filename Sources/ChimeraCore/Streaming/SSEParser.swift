@@ -148,7 +148,9 @@ public struct SSEParser: Sendable {
     }
 
     private mutating func dispatch(into events: inout [SSEEvent]) {
-        events.append(SSEEvent(event: eventName, data: sawData ? dataLines.joined(separator: "\n") : "", id: id, retry: retry))
+        // One data line is the rule; joining would copy it.
+        let data = !sawData ? "" : dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n")
+        events.append(SSEEvent(event: eventName, data: data, id: id, retry: retry))
         eventName = nil
         dataLines.removeAll(keepingCapacity: true)
         sawData = false

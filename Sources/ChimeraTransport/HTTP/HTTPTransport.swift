@@ -337,7 +337,11 @@ struct HTTPClients: Sendable {
 extension HTTPClientRequest {
     /// A JSON POST or a GET with the given headers.
     static func make(url: URL, method: HTTPMethod, headers: [(name: String, value: String)], body: [UInt8]?) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url.absoluteString)
+        make(url: url.absoluteString, method: method, headers: headers, body: body)
+    }
+
+    static func make(url: String, method: HTTPMethod, headers: [(name: String, value: String)], body: [UInt8]?) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
         request.method = method
         for header in headers { request.headers.add(name: header.name, value: header.value) }
         if let body {

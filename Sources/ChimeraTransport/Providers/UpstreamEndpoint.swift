@@ -9,13 +9,18 @@ import Foundation
 /// same type describes a provider's own API and the same protocol on a proxy route.
 public struct UpstreamEndpoint: Sendable {
     /// The provider whose protocol is spoken.
-    public var provider: ProviderID
+    public let provider: ProviderID
     /// The base URL, without a trailing slash.
-    public var baseURL: URL
+    public let baseURL: URL
     /// Authentication and protocol-version headers.
-    public var headers: [(name: String, value: String)]
+    public let headers: [(name: String, value: String)]
     /// The protocol spoken: the provider's own, or the Responses API for an OpenAI-compatible one.
-    public var family: ProtocolFamily
+    public let family: ProtocolFamily
+    /// The binding of the protocol spoken, in the provider's dialect.
+    public let binding: any ProtocolBinding
+    /// The chat URLs, unary and streamed, when they do not name the model: built once, since
+    /// building a URL costs a request more than anything else it does here.
+    private let fixedChatURLs: (unary: String, streamed: String)?
 
     /// Creates an endpoint.
     public init(provider: ProviderID, baseURL: URL, headers: [(name: String, value: String)], family: ProtocolFamily? = nil) {
@@ -23,10 +28,13 @@ public struct UpstreamEndpoint: Sendable {
         self.baseURL = baseURL
         self.headers = headers
         self.family = family ?? provider.family
+        let binding = ProtocolBindings.binding(for: provider, speaking: self.family)
+        self.binding = binding
+        fixedChatURLs = binding.chatURLNamesModel ? nil : (
+            unary: binding.chatURL(base: baseURL, model: "", stream: false).absoluteString,
+            streamed: binding.chatURL(base: baseURL, model: "", stream: true).absoluteString
+        )
     }
-
-    /// The binding of the protocol spoken, in the provider's dialect.
-    public var binding: any ProtocolBinding { ProtocolBindings.binding(for: provider, speaking: family) }
 
     /// The provider's own API, authenticated with its key.
     public static func direct(_ provider: ProviderID, baseURL: URL, apiKey: Secret?, family: ProtocolFamily? = nil) -> UpstreamEndpoint {
@@ -45,8 +53,9 @@ public struct UpstreamEndpoint: Sendable {
     }
 
     /// The URL of a chat request.
-    public func chatURL(model: String, stream: Bool) -> URL {
-        binding.chatURL(base: baseURL, model: model, stream: stream)
+    public func chatURL(model: String, stream: Bool) -> String {
+        if let fixedChatURLs { return stream ? fixedChatURLs.streamed : fixedChatURLs.unary }
+        return binding.chatURL(base: baseURL, model: model, stream: stream).absoluteString
     }
 
     /// The URL of the model list.

@@ -26,6 +26,10 @@ public protocol ProtocolBinding: CallerBinding {
     /// Google's `/v1beta/models/{model}:generateContent`).
     func chatURL(base: URL, model: String, stream: Bool) -> URL
 
+    /// Whether ``chatURL(base:model:stream:)`` names the model (Gemini's
+    /// `models/{model}:generateContent`); the other families' are built once per endpoint.
+    var chatURLNamesModel: Bool { get }
+
     /// The URL of the model list, from the same base URL.
     func modelsURL(base: URL) -> URL
 
@@ -145,6 +149,8 @@ public protocol ProtocolBinding: CallerBinding {
 }
 
 extension ProtocolBinding {
+    public var chatURLNamesModel: Bool { false }
+
     /// The answer read whole: for families whose answers are rarely relayed as sent.
     public func checkResponse(_ body: [UInt8], for request: ChatRequest) throws(ChimeraError) -> Usage? {
         try decodeResponse(body, for: request).usage

@@ -73,6 +73,8 @@ public struct GeminiBinding: ProtocolBinding {
     /// model percent-encoded as one path segment. Google's SDK appends the API version to its
     /// base URL; a base URL that already ends in `/v1beta`, `/v1` or `/v1alpha` is used as it is,
     /// any other gets `/v1beta`.
+    public var chatURLNamesModel: Bool { true }
+
     public func chatURL(base: URL, model: String, stream: Bool) -> URL {
         let url = Self.modelURL(base: base, model: model, method: stream ? "streamGenerateContent" : "generateContent")
         return stream ? url.appending(queryItems: [URLQueryItem(name: "alt", value: "sse")]) : url

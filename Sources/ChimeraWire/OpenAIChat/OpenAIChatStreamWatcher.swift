@@ -41,9 +41,7 @@ struct OpenAIChatStreamWatcher: StreamWatcher {
             isComplete = true
             return nil
         }
-        let error = Self.member(Self.errorKey, in: bytes) { $0 != UInt8(ascii: "n") }
-        let finish = Self.member(Self.finishReasonKey, in: bytes) { $0 == UInt8(ascii: "\"") }
-        let usage = Self.member(Self.usageKey, in: bytes) { $0 == UInt8(ascii: "{") }
+        let (error, finish, usage) = Self.members(in: bytes)
         guard error || finish || usage else { return nil }
         let chunk: JSONValue
         do {
@@ -81,27 +79,50 @@ struct OpenAIChatStreamWatcher: StreamWatcher {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
-    /// Whether `bytes` hold `key` (a quoted member name; not inside a string, where its quotes
-    /// would be escaped) as a member whose value's first byte passes `test`.
-    private static func member(_ key: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, valueStarts test: (UInt8) -> Bool) -> Bool {
-        guard bytes.count > key.count else { return false }
+    /// Which of `"error"` (a value other than `null`), `"finish_reason"` (a string) and
+    /// `"usage"` (an object) `bytes` hold as members, in one pass: a quoted name not inside a
+    /// string, where its quotes would be escaped.
+    private static func members(in bytes: UnsafeBufferPointer<UInt8>) -> (error: Bool, finish: Bool, usage: Bool) {
+        var found = (error: false, finish: false, usage: false)
         var index = 0
-        while index + key.count < bytes.count {
-            guard bytes[index] == key[0], index == 0 || bytes[index - 1] != UInt8(ascii: "\\"),
-                  bytes[index..<(index + key.count)].elementsEqual(key)
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\""), index == 0 || bytes[index - 1] != UInt8(ascii: "\\"), index + 1 < bytes.count else {
+                index += 1
+                continue
+            }
+            let key: [UInt8]
+            switch bytes[index + 1] {
+            case UInt8(ascii: "e"): key = errorKey
+            case UInt8(ascii: "f"): key = finishReasonKey
+            case UInt8(ascii: "u"): key = usageKey
+            default:
+                index += 1
+                continue
+            }
+            guard index + key.count < bytes.count, UnsafeBufferPointer(rebasing: bytes[index..<(index + key.count)]).elementsEqual(key),
+                  let value = valueStart(in: bytes, after: index + key.count)
             else {
                 index += 1
                 continue
             }
-            var cursor = index + key.count
-            while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
-            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") {
-                cursor += 1
-                while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
-                if cursor < bytes.count, test(bytes[cursor]) { return true }
+            switch key[1] {
+            case UInt8(ascii: "e"): found.error = found.error || value != UInt8(ascii: "n")
+            case UInt8(ascii: "f"): found.finish = found.finish || value == UInt8(ascii: "\"")
+            default: found.usage = found.usage || value == UInt8(ascii: "{")
             }
             index += key.count
         }
-        return false
+        return found
+    }
+
+    /// The first byte of the value of a member whose name ends just before `index`: after
+    /// spaces, a colon and spaces; `nil` when no colon follows (a string, not a name).
+    private static func valueStart(in bytes: UnsafeBufferPointer<UInt8>, after index: Int) -> UInt8? {
+        var cursor = index
+        while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
+        guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return nil }
+        cursor += 1
+        while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
+        return cursor < bytes.count ? bytes[cursor] : nil
     }
 }
