@@ -39,6 +39,18 @@ public enum InboundRequestID {
            offered.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0)) }) {
             return offered
         }
-        return UUID().uuidString.lowercased()
+        return randomUUID()
+    }
+
+    /// A new version 4 UUID, lowercased, from the standard library's generator: Foundation's
+    /// `UUID()` opens, reads and closes `/dev/urandom` for each one on Linux.
+    static func randomUUID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var halves = (generator.next() as UInt64, generator.next() as UInt64)
+        // The version (4, byte 6's high nibble) and the RFC 9562 variant (byte 8's top two
+        // bits), the bytes being in memory order, little-endian.
+        halves.0 = halves.0 & ~(0xF0 << 48) | 0x40 << 48
+        halves.1 = halves.1 & ~0xC0 | 0x80
+        return withUnsafeBytes(of: halves) { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }.uuidString.lowercased()
     }
 }

@@ -55,7 +55,9 @@ public struct AnthropicMessagesBinding: ProtocolBinding {
     }
 
     /// `anthropic-version` (the caller's API version) and `anthropic-beta` (its betas).
-    public var forwardedHeaders: Set<String> { ["anthropic-version", "anthropic-beta"] }
+    public var forwardedHeaders: Set<String> { Self.forwardedHeaders }
+    // Built once: a relay asks for it on every request.
+    private static let forwardedHeaders: Set<String> = ["anthropic-version", "anthropic-beta"]
 
     // MARK: Requests
 

@@ -58,7 +58,9 @@ public struct OpenAIChatBinding: ProtocolBinding {
     }
 
     /// `openai-organization`, `openai-project` and `openai-beta`.
-    public var forwardedHeaders: Set<String> { ["openai-organization", "openai-project", "openai-beta"] }
+    public var forwardedHeaders: Set<String> { Self.forwardedHeaders }
+    // Built once: a relay asks for it on every request.
+    private static let forwardedHeaders: Set<String> = ["openai-organization", "openai-project", "openai-beta"]
 
     // MARK: Requests
 
