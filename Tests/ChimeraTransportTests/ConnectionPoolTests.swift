@@ -206,7 +206,7 @@ struct ConnectionPoolTests {
         try await withSimulator { simulator in
             try await withPooledService(simulator, poolSize: 1, requestTimeout: .seconds(10)) { service, transport in
                 let holder = try await service.stream(sampleRequest(.openai, switches: "stall-after=1", stream: true))
-                let models = HTTPClientRequest(url: simulator.baseURL(for: .openai).appending(path: "models").absoluteString)
+                let models = UpstreamRequest(url: simulator.baseURL(for: .openai).appending(path: "models").absoluteString)
                 let failure: @Sendable (TransportFailure) -> ChimeraError = { ChimeraError(kind: .upstream, message: "\($0.reason)") }
                 let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                 let reply = try await transport.send(models, timeout: .seconds(2), lane: .control, logger: logger, classify: failure)

@@ -145,13 +145,14 @@ public struct HTTPTransport: Sendable {
     /// Sends a request and reads the whole answer within `timeout`: the wait for a pooled
     /// connection, the head and the body, all together.
     ///
-    /// AsyncHTTPClient's own deadline does not cut a body that keeps dripping, so the exchange
-    /// races a timer; when the timer wins, the exchange is cancelled, which closes its
-    /// connection, and its pooled connection is given back.
+    /// The answer is read by AsyncHTTPClient's future-based interface, on the connection's
+    /// event loop (``BoundedBodyCollector``), whose deadline covers the body too: a body that
+    /// keeps dripping is cut at the deadline, which closes its connection. Cancelling the
+    /// calling task cancels the exchange.
     ///
     /// - Throws: ``ChimeraError`` from `classify` for transport failures.
     public func send(
-        _ request: HTTPClientRequest,
+        _ request: UpstreamRequest,
         timeout: Duration,
         lane: Lane = .pooled,
         logger: Logger,
@@ -161,18 +162,21 @@ public struct HTTPTransport: Sendable {
         let deadline = ContinuousClock.now + timeout
         let origin = Self.origin(of: request.url)
         let (clients, route) = try egress.clients(for: request.url, origin: origin, direct: direct)
+        let collector = BoundedBodyCollector(maxBodyBytes: limits.maxBodyBytes, maxErrorBodyBytes: Self.errorBodyBytes)
         do {
             let permit = try await admit(origin: origin, lane: lane, until: deadline)
             defer { permit?.release() }
-            let client = clients.unary
-            let maxBodyBytes = limits.maxBodyBytes
-            return try await Self.cancelling(at: deadline, on: client.eventLoopGroup.any()) {
-                let response = try await client.execute(request, deadline: .distantFuture, logger: Self.clientLogger(logger))
-                let body = response.status.code >= 400
-                    ? try await Self.prefix(of: response.body, maxBytes: Self.errorBodyBytes)
-                    : try await response.body.collect(upTo: maxBodyBytes)
-                return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, buffer: body)
+            let exchange = clients.unary.execute(
+                request: try request.whole(), delegate: collector, eventLoop: .indifferent,
+                deadline: .now() + .nanoseconds(Int64((deadline - .now).seconds * 1e9)), logger: Self.clientLogger(logger)
+            )
+            return try await withTaskCancellationHandler {
+                try await exchange.futureResult.get()
+            } onCancel: {
+                exchange.cancel()
             }
+        } catch is BoundedBodyCollector.Cut {
+            return collector.reply
         } catch {
             throw egress.failure(error, limit: timeout, route: route, url: request.url, classify: classify)
         }
@@ -192,7 +196,7 @@ public struct HTTPTransport: Sendable {
     ///
     /// - Throws: ``ChimeraError`` from `classify` for transport failures.
     public func open(
-        _ request: HTTPClientRequest,
+        _ request: UpstreamRequest,
         headTimeout: Duration,
         logger: Logger,
         classify: @Sendable (TransportFailure) -> ChimeraError
@@ -207,7 +211,7 @@ public struct HTTPTransport: Sendable {
                 // AsyncHTTPClient's deadline covers the wait for the response head only; the body
                 // then has the streaming client's read timeout, the idle limit.
                 let remaining = deadline - .now
-                let response = try await clients.streaming.execute(request, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: Self.clientLogger(logger))
+                let response = try await clients.streaming.execute(request.streamed, deadline: .now() + .nanoseconds(Int64(remaining.seconds * 1e9)), logger: Self.clientLogger(logger))
                 return OpenResponse(response: response, permit: permit)
             } catch {
                 permit?.release()
@@ -215,33 +219,6 @@ public struct HTTPTransport: Sendable {
             }
         } catch {
             throw egress.failure(error, limit: headTimeout, route: route, url: request.url, classify: classify)
-        }
-    }
-
-    /// Runs `operation` and cancels it once `deadline` passes.
-    ///
-    /// The timer is one of the event loop's rather than a second task sleeping beside the
-    /// exchange (``withDeadline(_:_:)``): this runs once per unary request, where a task and a
-    /// runtime timer cost more than a scheduled callback.
-    ///
-    /// - Throws: ``TransportFailure/Timeout`` when the deadline came first, else what
-    ///   `operation` threw.
-    private static func cancelling<Value: Sendable>(
-        at deadline: ContinuousClock.Instant,
-        on eventLoop: any EventLoop,
-        _ operation: @escaping @Sendable () async throws -> Value
-    ) async throws -> Value {
-        let exchange = Task { try await operation() }
-        let remaining = max(.zero, deadline - .now)
-        let timer = eventLoop.scheduleTask(in: .nanoseconds(Int64(remaining.seconds * 1e9))) { exchange.cancel() }
-        defer { timer.cancel() }
-        do {
-            return try await withTaskCancellationHandler { try await exchange.value } onCancel: { exchange.cancel() }
-        } catch {
-            // Failing once the deadline has passed is the timer's cancellation, whatever the
-            // exchange made of it.
-            if ContinuousClock.now >= deadline, !Task.isCancelled { throw TransportFailure.Timeout() }
-            throw error
         }
     }
 
@@ -262,7 +239,7 @@ public struct HTTPTransport: Sendable {
 
     /// `request` without the `traceparent` passed on from the caller when a tracer writes its
     /// own (AsyncHTTPClient adds it; two would contradict each other).
-    private func traced(_ request: HTTPClientRequest) -> HTTPClientRequest {
+    private func traced(_ request: UpstreamRequest) -> UpstreamRequest {
         guard tracesRequests else { return request }
         var request = request
         request.headers.remove(name: "traceparent")
@@ -331,23 +308,5 @@ struct HTTPClients: Sendable {
     func shutdown() async throws {
         try await unary.shutdown()
         try await streaming.shutdown()
-    }
-}
-
-extension HTTPClientRequest {
-    /// A JSON POST or a GET with the given headers.
-    static func make(url: URL, method: HTTPMethod, headers: [(name: String, value: String)], body: [UInt8]?) -> HTTPClientRequest {
-        make(url: url.absoluteString, method: method, headers: headers, body: body)
-    }
-
-    static func make(url: String, method: HTTPMethod, headers: [(name: String, value: String)], body: [UInt8]?) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        for header in headers { request.headers.add(name: header.name, value: header.value) }
-        if let body {
-            request.headers.replaceOrAdd(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        return request
     }
 }

@@ -33,9 +33,6 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
     /// The time limit in force, for timeout messages.
     public var limit: Duration?
 
-    /// Thrown by ``HTTPTransport`` when its own timer (not AsyncHTTPClient's) runs out.
-    struct Timeout: Error {}
-
     /// Classifies an error thrown by AsyncHTTPClient, NIO or Swift concurrency.
     public init(_ error: any Error, limit: Duration? = nil) {
         self.limit = limit
@@ -43,8 +40,6 @@ public struct TransportFailure: Sendable, CustomStringConvertible {
         switch error {
         case is CancellationError:
             reason = .cancelled
-        case is Timeout:
-            reason = .timedOut
         case is ConnectionPermits.WaitTimeout:
             reason = .poolExhausted
         case let error as HTTPClientError:

@@ -83,10 +83,10 @@ public struct ProxyProbe: Sendable {
         )
     }
 
-    private func request(path: String) -> HTTPClientRequest {
+    private func request(path: String) -> UpstreamRequest {
         var headers: [(name: String, value: String)] = [("accept", "application/json")]
         if let apiKey { headers.append(("authorization", "Bearer \(apiKey.value)")) }
-        return HTTPClientRequest.make(url: proxyURL.appending(path: path), method: .GET, headers: headers, body: nil)
+        return UpstreamRequest.make(url: proxyURL.appending(path: path), method: .GET, headers: headers, body: nil)
     }
 
     /// Reads `/provider_health`; `nil` when the proxy does not serve it or its answer says nothing.

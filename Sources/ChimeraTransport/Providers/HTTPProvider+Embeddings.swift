@@ -13,7 +13,7 @@ extension HTTPProvider {
         let dropped = try request.validate()
         let endpoint = try usableEndpoint()
         let codec = EmbeddingCodecs.codec(for: request)
-        let httpRequest = HTTPClientRequest.make(
+        let httpRequest = UpstreamRequest.make(
             url: codec.url(base: endpoint.baseURL, for: request), method: .POST,
             headers: endpoint.headers + context.upstreamHeaders, body: codec.encodeRequest(request)
         )

@@ -95,7 +95,7 @@ extension HTTPProvider {
         var headers = endpoint.headers.filter { header in !call.headers.contains { $0.name == header.name.lowercased() } }
         headers += call.headers + context.upstreamHeaders
         if request.stream { headers.append((name: "accept", value: "text/event-stream")) }
-        let httpRequest = HTTPClientRequest.make(
+        let httpRequest = UpstreamRequest.make(
             url: endpoint.chatURL(model: request.model, stream: request.stream), method: .POST, headers: headers, body: call.body
         )
         let logger = context.logger(from: self.logger)
@@ -140,7 +140,7 @@ extension HTTPProvider {
         guard let url = endpoint.countTokensURL(model: request.model) else {
             return TokenCount(tokens: request.estimatedInputTokens, isEstimate: true)
         }
-        let httpRequest = HTTPClientRequest.make(
+        let httpRequest = UpstreamRequest.make(
             url: url, method: .POST, headers: endpoint.headers + context.upstreamHeaders, body: try binding.encodeTokenCountRequest(request)
         )
         let logger = context.logger(from: self.logger)

@@ -79,7 +79,7 @@ public struct HTTPProvider: LLMProvider {
         var outbound = request
         outbound.stream = false
         let body = try binding.encodeRequest(outbound)
-        let httpRequest = HTTPClientRequest.make(
+        let httpRequest = UpstreamRequest.make(
             url: endpoint.chatURL(model: request.model, stream: false), method: .POST, headers: endpoint.headers + context.upstreamHeaders, body: body
         )
         let logger = context.logger(from: self.logger)
@@ -104,7 +104,7 @@ public struct HTTPProvider: LLMProvider {
         let body = try binding.encodeRequest(outbound)
         var headers = endpoint.headers + context.upstreamHeaders
         headers.append((name: "accept", value: "text/event-stream"))
-        let httpRequest = HTTPClientRequest.make(url: endpoint.chatURL(model: request.model, stream: true), method: .POST, headers: headers, body: body)
+        let httpRequest = UpstreamRequest.make(url: endpoint.chatURL(model: request.model, stream: true), method: .POST, headers: headers, body: body)
         let logger = context.logger(from: self.logger)
         return try await attempts.run(model: request.model, logger: logger) { () throws(ChimeraError) in
             let opened = try await transport.open(httpRequest, headTimeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)
@@ -143,7 +143,7 @@ public struct HTTPProvider: LLMProvider {
 
     public func listModels(context: CallContext) async throws(ChimeraError) -> [ModelInfo] {
         let endpoint = try usableEndpoint()
-        let httpRequest = HTTPClientRequest.make(url: endpoint.modelsURL, method: .GET, headers: endpoint.headers + context.upstreamHeaders, body: nil)
+        let httpRequest = UpstreamRequest.make(url: endpoint.modelsURL, method: .GET, headers: endpoint.headers + context.upstreamHeaders, body: nil)
         let logger = context.logger(from: self.logger)
         return try await attempts.run(model: nil, logger: logger) { () throws(ChimeraError) in
             let reply = try await transport.send(httpRequest, timeout: timeouts.request.bounded(by: context.deadline), logger: logger, classify: classify)

@@ -153,8 +153,7 @@ public final class NegotiatedProxyProtocol: Sendable {
 
     /// `GET GetCapabilities`: the protocol the answer means, or `nil` when it means nothing yet.
     private func probe() async -> WireProtocol? {
-        var request = HTTPClientRequest(url: capabilitiesURL.absoluteString)
-        request.method = .GET
+        var request = UpstreamRequest(url: capabilitiesURL.absoluteString)
         request.headers.add(name: ConnectProtocol.protocolVersionHeader, value: ConnectProtocol.protocolVersion)
         if let apiKey { request.headers.add(name: "authorization", value: "Bearer \(apiKey.value)") }
         let reply: HTTPTransport.Reply

@@ -172,12 +172,11 @@ public struct ProtobufProxyProvider: LLMProvider {
     }
 
     /// A Connect POST of `procedure` with the proxy's headers.
-    private func connectRequest(_ procedure: ProxyProcedure, body: Data, context: CallContext) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: baseURL.absoluteString + procedure.path)
-        request.method = .POST
+    private func connectRequest(_ procedure: ProxyProcedure, body: Data, context: CallContext) -> UpstreamRequest {
+        var request = UpstreamRequest(url: baseURL.absoluteString + procedure.path, method: .POST)
         for header in headers + context.upstreamHeaders { request.headers.add(name: header.name, value: header.value) }
         request.headers.replaceOrAdd(name: "content-type", value: procedure.contentType)
-        request.body = .bytes(ByteBuffer(data: body))
+        request.body = ByteBuffer(data: body)
         return request
     }
 
