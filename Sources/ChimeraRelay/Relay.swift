@@ -213,12 +213,12 @@ public struct Relay: Sendable {
                 var firstEvent: Duration?
                 do {
                     for try await chunk in stream {
-                            if firstEvent == nil { firstEvent = .now - started }
-                            received += chunk.readableBytes
-                            guard received <= maxBytes else {
-                                throw ChimeraError(kind: .decoding, message: "the stream passed CHIMERA_MAX_STREAM_BYTES (\(maxBytes) bytes)", provider: request.provider,
-                                                   hint: "raise CHIMERA_MAX_RESPONSE_BYTES or CHIMERA_MAX_STREAM_BYTES if answers this long are expected")
-                            }
+                        if firstEvent == nil { firstEvent = .now - started }
+                        received += chunk.readableBytes
+                        guard received <= maxBytes else {
+                            throw ChimeraError(kind: .decoding, message: "the stream passed CHIMERA_MAX_STREAM_BYTES (\(maxBytes) bytes)", provider: request.provider,
+                                               hint: "raise CHIMERA_MAX_RESPONSE_BYTES or CHIMERA_MAX_STREAM_BYTES if answers this long are expected")
+                        }
                         for event in try parser.parse(chunk.readableBytesView) {
                             if let error = watcher.observe(event), failure == nil { failure = error }
                         }

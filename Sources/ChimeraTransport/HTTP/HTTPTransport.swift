@@ -41,8 +41,9 @@ public struct HTTPTransport: Sendable {
     /// The most bytes read of a unary answer and of a stream.
     public var limits: ResponseLimits
     private let permits: ConnectionPermits
-    /// Whether a tracer writes each request's trace context (so a passed-on `traceparent` goes).
-    private let tracesRequests: Bool
+    /// The tracer that writes each request's trace context (so a passed-on `traceparent` goes),
+    /// if one is configured.
+    private let tracer: (any Tracer)?
     private let egress: EgressGate
 
     /// Creates a transport and its client: no redirects, no connection-establishment retries (so
@@ -55,8 +56,9 @@ public struct HTTPTransport: Sendable {
     ///   - egress: The outbound proxies, `NO_PROXY` and the extra CA certificates.
     ///   - allowedDestinations: The only hosts and ports requests may go to (strict egress,
     ///     ``EgressManifest/enforcedDestinations``); `nil` allows every destination.
-    ///   - tracer: Where AsyncHTTPClient reports a client span per request and whose trace
-    ///     context it injects into the request's headers (swift-distributed-tracing); the
+    ///   - tracer: Where a client span per request goes (AsyncHTTPClient's for streams,
+    ///     ``UnaryClientSpan`` for unary exchanges) and whose trace context is written into the
+    ///     request's headers (swift-distributed-tracing); the
     ///     bootstrapped one by default. A real tracer then owns propagation: the caller's
     ///     `traceparent`, passed on as it came when there is none, is left to it.
     public init(
@@ -69,10 +71,10 @@ public struct HTTPTransport: Sendable {
         tracer: any Tracer = InstrumentationSystem.tracer
     ) {
         var configuration = HTTPClient.Configuration()
-        tracesRequests = !(tracer is NoOpTracer)
         // Without a tracer bootstrapped, no span at all: a no-op span still costs each request
         // its attributes (the URL taken apart again, the method, the headers).
-        configuration.tracing.tracer = tracesRequests ? tracer : nil
+        self.tracer = tracer is NoOpTracer ? nil : tracer
+        configuration.tracing.tracer = self.tracer
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.seconds * 1e9))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize + 1  // + the control connection
@@ -148,7 +150,7 @@ public struct HTTPTransport: Sendable {
     /// The answer is read by AsyncHTTPClient's future-based interface, on the connection's
     /// event loop (``BoundedBodyCollector``), whose deadline covers the body too: a body that
     /// keeps dripping is cut at the deadline, which closes its connection. Cancelling the
-    /// calling task cancels the exchange.
+    /// calling task cancels the exchange. With a tracer, the exchange is a client span.
     ///
     /// - Throws: ``ChimeraError`` from `classify` for transport failures.
     public func send(
@@ -158,7 +160,27 @@ public struct HTTPTransport: Sendable {
         logger: Logger,
         classify: @Sendable (TransportFailure) -> ChimeraError
     ) async throws(ChimeraError) -> Reply {
-        let request = traced(request)
+        var request = traced(request)
+        guard let tracer else { return try await exchange(request, timeout: timeout, lane: lane, logger: logger, classify: classify) }
+        let span = UnaryClientSpan(for: &request, tracer: tracer)
+        do {
+            let reply = try await exchange(request, timeout: timeout, lane: lane, logger: logger, classify: classify)
+            span.end(status: reply.status)
+            return reply
+        } catch {
+            span.end(failure: error)
+            throw error
+        }
+    }
+
+    /// ``send(_:timeout:lane:logger:classify:)`` without its span.
+    private func exchange(
+        _ request: UpstreamRequest,
+        timeout: Duration,
+        lane: Lane,
+        logger: Logger,
+        classify: @Sendable (TransportFailure) -> ChimeraError
+    ) async throws(ChimeraError) -> Reply {
         let deadline = ContinuousClock.now + timeout
         let origin = Self.origin(of: request.url)
         let (clients, route) = try egress.clients(for: request.url, origin: origin, direct: direct)
@@ -240,7 +262,7 @@ public struct HTTPTransport: Sendable {
     /// `request` without the `traceparent` passed on from the caller when a tracer writes its
     /// own (AsyncHTTPClient adds it; two would contradict each other).
     private func traced(_ request: UpstreamRequest) -> UpstreamRequest {
-        guard tracesRequests else { return request }
+        guard tracer != nil else { return request }
         var request = request
         request.headers.remove(name: "traceparent")
         return request
@@ -299,7 +321,10 @@ struct HTTPClients: Sendable {
     let streaming: HTTPClient
 
     init(_ configuration: HTTPClient.Configuration, streamIdleTimeout: Duration) {
-        unary = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var unaryConfiguration = configuration
+        // Unary exchanges have their span from the transport (``UnaryClientSpan``).
+        unaryConfiguration.tracing.tracer = nil
+        unary = HTTPClient(eventLoopGroupProvider: .singleton, configuration: unaryConfiguration)
         var streamingConfiguration = configuration
         streamingConfiguration.timeout.read = .nanoseconds(Int64(streamIdleTimeout.seconds * 1e9))
         streaming = HTTPClient(eventLoopGroupProvider: .singleton, configuration: streamingConfiguration)
