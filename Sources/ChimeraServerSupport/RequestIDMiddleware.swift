@@ -24,7 +24,7 @@ public struct RequestIDMiddleware<Context: RequestIDRequestContext>: RouterMiddl
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.requestID = InboundRequestID.resolve(offered: request.headers[Self.header])
-        context.logger[metadataKey: "request_id"] = "\(context.requestID)"
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
         var response = try await next(request, context)
         response.headers[Self.header] = context.requestID
         return response

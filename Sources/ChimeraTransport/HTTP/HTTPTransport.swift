@@ -45,6 +45,7 @@ public struct HTTPTransport: Sendable {
     /// if one is configured.
     private let tracer: (any Tracer)?
     private let egress: EgressGate
+    private let parsedRequests = ParsedRequests()
 
     /// Creates a transport and its client: no redirects, no connection-establishment retries (so
     /// a refused connection fails at once and Chimera's own retry policy decides), the given
@@ -189,7 +190,7 @@ public struct HTTPTransport: Sendable {
             let permit = try await admit(origin: origin, lane: lane, until: deadline)
             defer { permit?.release() }
             let exchange = clients.unary.execute(
-                request: try request.whole(), delegate: collector, eventLoop: .indifferent,
+                request: try parsedRequests.whole(request), delegate: collector, eventLoop: .indifferent,
                 deadline: .now() + .nanoseconds(Int64((deadline - .now).seconds * 1e9)), logger: Self.clientLogger(logger)
             )
             return try await withTaskCancellationHandler {

@@ -4,7 +4,8 @@ import NIOCore
 import NIOHTTP1
 
 /// One request to an upstream, in the parts both of AsyncHTTPClient's interfaces take: the
-/// future-based one for a unary exchange (``HTTPTransport/send(_:timeout:lane:logger:classify:)``),
+/// future-based one for a unary exchange (``HTTPTransport/send(_:timeout:lane:logger:classify:)``,
+/// through ``ParsedRequests``),
 /// the async one for a stream (``HTTPTransport/open(_:headTimeout:logger:classify:)``).
 public struct UpstreamRequest: Sendable {
     /// The absolute URL.
@@ -47,12 +48,5 @@ public struct UpstreamRequest: Sendable {
         request.headers = headers
         request.body = body.map { .bytes($0) }
         return request
-    }
-
-    /// The request for AsyncHTTPClient's future-based interface.
-    ///
-    /// - Throws: `HTTPClientError` when the URL is not one it can send to.
-    func whole() throws -> HTTPClient.Request {
-        try HTTPClient.Request(url: url, method: method, headers: headers, body: body.map { .byteBuffer($0) })
     }
 }

@@ -133,7 +133,7 @@ final class RawConnection: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var bytes = unwrapInboundIn(data)
-            received.withLockedValue { $0.writeBuffer(&bytes) }
+            received.withLockedValue { _ = $0.writeBuffer(&bytes) }
             timeline.withLockedValue { $0.lastReceived = .now }
         }
 
