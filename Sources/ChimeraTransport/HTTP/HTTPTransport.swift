@@ -163,7 +163,7 @@ public struct HTTPTransport: Sendable {
     ) async throws(ChimeraError) -> Reply {
         var request = traced(request)
         guard let tracer else { return try await exchange(request, timeout: timeout, lane: lane, logger: logger, classify: classify) }
-        let span = UnaryClientSpan(for: &request, tracer: tracer)
+        let span = UnaryClientSpan(for: &request, parsed: try? parsedRequests.whole(request), tracer: tracer)
         do {
             let reply = try await exchange(request, timeout: timeout, lane: lane, logger: logger, classify: classify)
             span.end(status: reply.status)

@@ -1,4 +1,4 @@
-import Foundation
+import AsyncHTTPClient
 import NIOHTTP1
 import Tracing
 
@@ -13,16 +13,20 @@ struct UnaryClientSpan {
 
     /// Starts the span as a child of the task's current context and writes its context into
     /// `request`'s headers.
-    init(for request: inout UpstreamRequest, tracer: any Tracer) {
+    ///
+    /// - Parameter parsed: AsyncHTTPClient's reading of the request (``ParsedRequests``), for
+    ///   the address attributes; `nil` for a URL it cannot send to, whose failure the span
+    ///   then records.
+    init(for request: inout UpstreamRequest, parsed: HTTPClient.Request?, tracer: any Tracer) {
         span = tracer.startSpan(request.method.rawValue, context: ServiceContext.current ?? .topLevel, ofKind: .client)
         span.attributes["http.request.method"] = request.method.rawValue
         span.attributes["http.request.body.size"] = request.body?.readableBytes
-        if let url = URLComponents(string: request.url) {
+        if let parsed {
             // Path only, never the query: a query may carry a key.
-            span.attributes["url.scheme"] = url.scheme
-            span.attributes["server.address"] = url.host
-            span.attributes["server.port"] = url.port
-            span.attributes["url.path"] = url.path
+            span.attributes["url.scheme"] = parsed.scheme
+            span.attributes["server.address"] = parsed.host
+            span.attributes["server.port"] = parsed.port
+            span.attributes["url.path"] = parsed.url.path
         }
         tracer.inject(span.context, into: &request.headers, using: HTTPHeadersInjector())
     }

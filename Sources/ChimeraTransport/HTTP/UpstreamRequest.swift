@@ -5,8 +5,8 @@ import NIOHTTP1
 
 /// One request to an upstream, in the parts both of AsyncHTTPClient's interfaces take: the
 /// future-based one for a unary exchange (``HTTPTransport/send(_:timeout:lane:logger:classify:)``,
-/// through ``ParsedRequests``),
-/// the async one for a stream (``HTTPTransport/open(_:headTimeout:logger:classify:)``).
+/// through ``ParsedRequests``), the async one for a stream
+/// (``HTTPTransport/open(_:headTimeout:logger:classify:)``).
 public struct UpstreamRequest: Sendable {
     /// The absolute URL.
     public var url: String
