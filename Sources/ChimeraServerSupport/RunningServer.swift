@@ -15,8 +15,8 @@ public import ServiceLifecycle
 /// the grace period) and then returns.
 ///
 /// Three behaviours differ from a plain Hummingbird `Application`:
-/// - accepted and open TCP connections are counted (``connections``), so tests can check that a
-///   client reuses its pooled connections;
+/// - accepted, open and busy TCP connections are counted (``connections``), so tests can check
+///   that a client reuses its pooled connections and how many requests it had in flight;
 /// - a connection whose client closes its sending side is closed at once (see
 ///   `HalfClosedConnectionCloser`), so a handler that waits learns that its client went away:
 ///   the request context's channel `closeFuture` completes and writes fail;
@@ -40,6 +40,7 @@ public struct RunningServer: Sendable {
     private let serviceGroup: ServiceGroup
     private let task: Task<Void, any Error>
     private let counter: ConnectionCounter
+    private let registry: ConnectionRegistry
 
     /// The server's root URL, `http://<host>:<port>`.
     ///
@@ -52,8 +53,13 @@ public struct RunningServer: Sendable {
         return url
     }
 
-    /// How many connections the server has accepted and how many are open now.
-    public var connections: ConnectionStatistics { counter.snapshot }
+    /// How many connections the server has accepted, how many are open now, and the most that
+    /// had a request in flight at once.
+    public var connections: ConnectionStatistics {
+        var statistics = counter.snapshot
+        statistics.mostBusy = registry.mostBusy
+        return statistics
+    }
 
     /// Starts a server that answers with `responder` and returns once it listens.
     ///
@@ -121,7 +127,7 @@ public struct RunningServer: Sendable {
         }
         do {
             let boundPort = try await listening.port()
-            return RunningServer(host: host, port: boundPort, serviceGroup: serviceGroup, task: task, counter: counter)
+            return RunningServer(host: host, port: boundPort, serviceGroup: serviceGroup, task: task, counter: counter, registry: registry)
         } catch {
             // The error is already in hand; stop whatever is left and wait so nothing outlives start.
             await serviceGroup.triggerGracefulShutdown()

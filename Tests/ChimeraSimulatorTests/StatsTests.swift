@@ -86,6 +86,25 @@ struct StatsTests {
         }
     }
 
+    /// Requests one after another never count as two at once, whatever connections they take;
+    /// a request sent while a stream holds its connection does.
+    @Test func mostBusyConnectionsCountsRequestsInFlightAtOnce() async throws {
+        try await withSimulator { simulator in
+            for _ in 0..<3 {
+                #expect(try await send(ChatCall(.openAI), to: simulator).status == 200)
+            }
+            #expect(simulator.stats.mostBusyConnections == 1)
+            var held = ChatCall(.openAI, model: "gpt-4.1@stall-after=1")
+            held.stream = true
+            // Its head has come and its body is not read: the stream holds its connection.
+            let holder = try await HTTPClient.shared.execute(try held.request(to: simulator), timeout: .seconds(60))
+            #expect(holder.status == .ok)
+            #expect(try await send(ChatCall(.openAI), to: simulator).status == 200)
+            #expect(simulator.stats.mostBusyConnections == 2)
+            withExtendedLifetime(holder) {}
+        }
+    }
+
     /// A client that stops reading a stream midway and lets it go (the iterator dropped, as a
     /// `break` out of the loop does) closes the connection: one disconnect. Leaving is driven by
     /// the reader itself, not by cancelling its task: a cancellation that lands between two reads

@@ -175,9 +175,10 @@ struct ConnectionPoolTests {
                     return await group.reduce(into: []) { if let failure = $1 { $0.append(failure) } }
                 }
                 #expect(failures.isEmpty, "\(failures)")
-                // At most 2 requests in flight; unary calls and streams keep their own kept-alive
-                // connections (their read timeouts differ), so up to 2 of each.
-                #expect(simulator.stats.acceptedConnections <= 4, "\(simulator.stats.acceptedConnections) connections for a pool of 2")
+                // At most 2 requests in flight at once. Not counted in connections opened: when a
+                // request follows an answer at once, AsyncHTTPClient may open a connection before
+                // it has put the one that carried the answer back in its pool.
+                #expect(simulator.stats.mostBusyConnections <= 2, "\(simulator.stats.mostBusyConnections) requests at once for a pool of 2")
             }
         }
     }

@@ -23,8 +23,15 @@ final class ConnectionRegistry: Sendable {
         var idleSince: ContinuousClock.Instant?
     }
 
+    private struct State {
+        var entries: [ObjectIdentifier: Entry] = [:]
+        /// Connections with a request in flight now, and the most there have been at once.
+        var busy = 0
+        var mostBusy = 0
+    }
+
     private let limit: Int
-    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private let state = Mutex(State())
 
     /// Creates a registry for at most `limit` connections.
     init(limit: Int) {
@@ -32,14 +39,21 @@ final class ConnectionRegistry: Sendable {
     }
 
     /// Connections tracked now: open, and not yet closed to make room.
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// The most connections that had a request in flight at once since the server started.
+    ///
+    /// A connection counts from its request's head to its answer's end being written, before
+    /// that end reaches the socket: a client that sends its next request once it has an answer
+    /// never sees more of its requests counted here than it had in flight.
+    var mostBusy: Int { state.withLock { $0.mostBusy } }
 
     /// Records a newly accepted connection, closing the longest-idle one when at the cap.
     func admit(_ channel: any Channel) -> Admission {
-        let (admission, evicted) = entries.withLock { entries -> (Admission, (any Channel)?) in
+        let (admission, evicted) = state.withLock { state -> (Admission, (any Channel)?) in
             var outcome: (Admission, (any Channel)?) = (.normal, nil)
-            if entries.count >= limit {
-                let idlest = entries.min { lhs, rhs in
+            if state.entries.count >= limit {
+                let idlest = state.entries.min { lhs, rhs in
                     switch (lhs.value.idleSince, rhs.value.idleSince) {
                     case let (left?, right?): left < right
                     case (.some, nil): true
@@ -48,13 +62,13 @@ final class ConnectionRegistry: Sendable {
                 }
                 if let idlest, idlest.value.idleSince != nil {
                     // Forgotten at once, so the next arrival does not pick the same one while it closes.
-                    entries[idlest.key] = nil
+                    state.entries[idlest.key] = nil
                     outcome = (.normal, idlest.value.channel)
                 } else {
                     outcome = (.healthOnly, nil)
                 }
             }
-            entries[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: .now)
+            state.entries[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: .now)
             return outcome
         }
         evicted?.close(promise: nil)
@@ -63,16 +77,29 @@ final class ConnectionRegistry: Sendable {
 
     /// A request started on `channel`: it may not be closed to make room.
     func markBusy(_ channel: any Channel) {
-        entries.withLock { $0[ObjectIdentifier(channel)]?.idleSince = nil }
+        state.withLock { state in
+            let key = ObjectIdentifier(channel)
+            guard state.entries[key]?.idleSince != nil else { return }
+            state.entries[key]?.idleSince = nil
+            state.busy += 1
+            state.mostBusy = max(state.mostBusy, state.busy)
+        }
     }
 
     /// `channel` finished its answers and waits for the next request.
     func markIdle(_ channel: any Channel) {
-        entries.withLock { $0[ObjectIdentifier(channel)]?.idleSince = .now }
+        state.withLock { state in
+            let key = ObjectIdentifier(channel)
+            guard let entry = state.entries[key], entry.idleSince == nil else { return }
+            state.entries[key]?.idleSince = .now
+            state.busy -= 1
+        }
     }
 
     /// `channel` closed.
     func remove(_ channel: any Channel) {
-        _ = entries.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        state.withLock { state in
+            if let entry = state.entries.removeValue(forKey: ObjectIdentifier(channel)), entry.idleSince == nil { state.busy -= 1 }
+        }
     }
 }

@@ -70,6 +70,7 @@ final class SimulatorState: Sendable {
             if let connections = $0.server?.connections {
                 stats.acceptedConnections = connections.accepted - $0.connectionBaseline
                 stats.openConnections = connections.open
+                stats.mostBusyConnections = connections.mostBusy
             }
             return stats
         }

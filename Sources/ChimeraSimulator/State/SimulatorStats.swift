@@ -20,6 +20,10 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
     public var acceptedConnections: Int
     /// TCP connections open when the snapshot was taken (not reset by ``RunningSimulator/resetStats()``).
     public var openConnections: Int
+    /// The most connections that had a request in flight at once (not reset by
+    /// ``RunningSimulator/resetStats()``): never more than the clients had requests in flight,
+    /// as each connection stops counting before its answer's end is sent.
+    public var mostBusyConnections: Int
 
     /// Creates empty statistics.
     public init() {
@@ -29,6 +33,7 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
         disconnects = 0
         acceptedConnections = 0
         openConnections = 0
+        mostBusyConnections = 0
     }
 
     /// All counted requests.
