@@ -273,6 +273,7 @@ let package = Package(
                 "ChimeraServerSupport",
                 "ChimeraSimulator",
                 "ChimeraAudit",
+                "ChimeraTransport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

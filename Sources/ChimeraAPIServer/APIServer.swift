@@ -92,6 +92,7 @@ public struct APIServer: Sendable {
         // Middleware applies to the routes added after it, so it goes first; the first added is outermost.
         router.add(middleware: RequestTrackingMiddleware(metrics: metrics))
         router.add(middleware: ErrorRenderingMiddleware())
+        router.add(middleware: EventLoopAffinityMiddleware())
         addGuards(to: router)
         router.add(middleware: BearerTokenMiddleware(key: options.apiKey, openPaths: ["/health"]))
         router.health("health") { _, _ in try health() }

@@ -59,6 +59,7 @@ public struct ProxyServer: Sendable {
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: ErrorSourceMiddleware())
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: EventLoopAffinityMiddleware())
         router.add(middleware: CrossSiteRequestGuard(keyConfigured: options.apiKey != nil, render: CrossSiteRequestGuard<ProxyRequestContext>.jsonResponse))
         if let audit { router.add(middleware: AuditMiddleware(log: audit, inboundProtocol: Self.inboundProtocol)) }
         router.add(middleware: AccessLogMiddleware())

@@ -148,10 +148,11 @@ public struct HTTPTransport: Sendable {
     /// Sends a request and reads the whole answer within `timeout`: the wait for a pooled
     /// connection, the head and the body, all together.
     ///
-    /// The answer is read by AsyncHTTPClient's future-based interface, on the connection's
-    /// event loop (``BoundedBodyCollector``), whose deadline covers the body too: a body that
-    /// keeps dripping is cut at the deadline, which closes its connection. Cancelling the
-    /// calling task cancels the exchange. With a tracer, the exchange is a client span.
+    /// The answer is read by AsyncHTTPClient's future-based interface, on an event loop
+    /// (``BoundedBodyCollector``): the call's ``EventLoopAffinity`` when it has one. Its
+    /// deadline covers the body too: a body that keeps dripping is cut at the deadline, which
+    /// closes its connection. Cancelling the calling task cancels the exchange. With a tracer,
+    /// the exchange is a client span.
     ///
     /// - Throws: ``ChimeraError`` from `classify` for transport failures.
     public func send(
@@ -190,7 +191,7 @@ public struct HTTPTransport: Sendable {
             let permit = try await admit(origin: origin, lane: lane, until: deadline)
             defer { permit?.release() }
             let exchange = clients.unary.execute(
-                request: try parsedRequests.whole(request), delegate: collector, eventLoop: .indifferent,
+                request: try parsedRequests.whole(request), delegate: collector, eventLoop: EventLoopAffinity.preference(in: clients.unary),
                 deadline: .now() + .nanoseconds(Int64((deadline - .now).seconds * 1e9)), logger: Self.clientLogger(logger)
             )
             return try await withTaskCancellationHandler {
