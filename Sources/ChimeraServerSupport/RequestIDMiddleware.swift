@@ -1,6 +1,5 @@
 public import HTTPTypes
 public import Hummingbird
-import Foundation
 
 /// A request context that carries the request's id.
 public protocol RequestIDRequestContext: RequestContext {
@@ -35,15 +34,26 @@ public struct RequestIDMiddleware<Context: RequestIDRequestContext>: RouterMiddl
 public enum InboundRequestID {
     /// The offered id when it is a sane token, else a new one.
     public static func resolve(offered: String?) -> String {
-        if let offered, (1...128).contains(offered.utf8.count),
-           offered.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0)) }) {
+        if let offered, (1...128).contains(offered.utf8.count), offered.utf8.allSatisfy(isTokenByte) {
             return offered
         }
         return randomUUID()
     }
 
-    /// A new version 4 UUID, lowercased, from the standard library's generator: Foundation's
-    /// `UUID()` opens, reads and closes `/dev/urandom` for each one on Linux.
+    /// An ASCII letter or digit, `-`, `_`, `.` or `:`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"):
+            true
+        default:
+            false
+        }
+    }
+
+    /// A new version 4 UUID in its lowercase text form, from the standard library's generator
+    /// and written straight from its bytes: Foundation's `UUID()` opens, reads and closes
+    /// `/dev/urandom` for each one on Linux, and its text is uppercase, lowercased again.
     static func randomUUID() -> String {
         var generator = SystemRandomNumberGenerator()
         var halves = (generator.next() as UInt64, generator.next() as UInt64)
@@ -51,6 +61,22 @@ public enum InboundRequestID {
         // bits), the bytes being in memory order, little-endian.
         halves.0 = halves.0 & ~(0xF0 << 48) | 0x40 << 48
         halves.1 = halves.1 & ~0xC0 | 0x80
-        return withUnsafeBytes(of: halves) { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }.uuidString.lowercased()
+        return withUnsafeBytes(of: halves) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                var written = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[written] = UInt8(ascii: "-")
+                        written += 1
+                    }
+                    text[written] = hexDigits[Int(byte >> 4)]
+                    text[written + 1] = hexDigits[Int(byte & 0x0F)]
+                    written += 2
+                }
+                return written
+            }
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
