@@ -35,8 +35,15 @@ struct JSONValueTests {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
     }
 
-    @Test func invalidUTF8IsRefused() {
-        #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xFF, 0x22]) }
+    /// A lone 0xFF, a sequence cut short after ASCII, an overlong `/` and an encoded surrogate.
+    @Test(arguments: [[0x22, 0xFF, 0x22], [0x22, 0x61, 0xC3, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] as [[UInt8]])
+    func invalidUTF8IsRefused(_ bytes: [UInt8]) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: bytes) }
+    }
+
+    @Test(arguments: ["plain ascii", "ünïcödé", "mixed ascii and 😀", ""])
+    func stringsReadAsWritten(_ text: String) throws {
+        #expect(try JSONValue(parsing: "\"" + text + "\"") == .string(text))
     }
 
     @Test func deepNestingIsRefusedNotACrash() {

@@ -311,15 +311,19 @@ public struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes, the bytes between the quotes are the string.
+        var highBits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try utf8(start..<index)
+                // ASCII needs no validating; the validating initializer is generic and looks up
+                // its specialization at run time, for every string.
+                let text = highBits < 0x80 ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : try utf8(start..<index)
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("unescaped control character in a string") }
+            highBits |= byte
             index += 1
         }
         var scalars = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
