@@ -252,7 +252,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ChimeraTransportTests",
-            dependencies: ["Chimera", "ChimeraSimulator", "ChimeraTestSupport"],
+            dependencies: [
+                "Chimera",
+                "ChimeraCore",
+                "ChimeraSimulator",
+                "ChimeraTestSupport",
+                "ChimeraTransport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

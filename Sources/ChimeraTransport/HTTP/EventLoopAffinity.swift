@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 public import NIOCore
 
 /// The event loop of the inbound connection a call serves, for the unary exchanges it makes
@@ -14,10 +13,10 @@ public enum EventLoopAffinity {
     /// The event loop to keep the call's exchanges on; `nil` lets AsyncHTTPClient choose.
     @TaskLocal public static var eventLoop: (any EventLoop)?
 
-    /// Where `client` runs a unary exchange's delegate: on the affinity's event loop when it is
-    /// one of the client's (a server on an event loop group of its own gets none).
-    static func preference(in client: HTTPClient) -> HTTPClient.EventLoopPreference {
-        guard let eventLoop, client.eventLoopGroup.makeIterator().contains(where: { $0 === eventLoop }) else { return .indifferent }
-        return .delegate(on: eventLoop)
+    /// The affinity's event loop when it is one of `group`'s, where AsyncHTTPClient can run an
+    /// exchange's delegate; a server on an event loop group of its own gets none.
+    static func eventLoop(in group: any EventLoopGroup) -> (any EventLoop)? {
+        guard let eventLoop, group.makeIterator().contains(where: { $0 === eventLoop }) else { return nil }
+        return eventLoop
     }
 }

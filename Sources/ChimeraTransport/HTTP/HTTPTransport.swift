@@ -191,7 +191,8 @@ public struct HTTPTransport: Sendable {
             let permit = try await admit(origin: origin, lane: lane, until: deadline)
             defer { permit?.release() }
             let exchange = clients.unary.execute(
-                request: try parsedRequests.whole(request), delegate: collector, eventLoop: EventLoopAffinity.preference(in: clients.unary),
+                request: try parsedRequests.whole(request), delegate: collector,
+                eventLoop: EventLoopAffinity.eventLoop(in: clients.unary.eventLoopGroup).map { .delegate(on: $0) } ?? .indifferent,
                 deadline: .now() + .nanoseconds(Int64((deadline - .now).seconds * 1e9)), logger: Self.clientLogger(logger)
             )
             return try await withTaskCancellationHandler {

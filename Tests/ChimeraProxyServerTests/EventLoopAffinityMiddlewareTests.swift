@@ -8,8 +8,8 @@ import Testing
 
 /// A request runs under the event loop of the connection it came on, so the unary exchanges it
 /// makes upstream stay on that loop (``EventLoopAffinity``).
-@Suite("Event loop affinity")
-struct EventLoopAffinityTests {
+@Suite("Event loop affinity of requests")
+struct EventLoopAffinityMiddlewareTests {
     @Test func aRequestRunsUnderItsConnectionsEventLoop() async throws {
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: EventLoopAffinityMiddleware())
