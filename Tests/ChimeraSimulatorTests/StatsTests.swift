@@ -69,7 +69,11 @@ struct StatsTests {
 
     @Test func sequentialRequestsOfAPooledClientReuseOneConnection() async throws {
         try await withSimulator { simulator in
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            // A pool of one: AsyncHTTPClient may otherwise open a second connection for a request
+            // sent right after an answer, before it has put the first back.
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             do {
                 for _ in 0..<5 {
                     let response = try await send(ChatCall(.openAI).request(to: simulator), client: client)
