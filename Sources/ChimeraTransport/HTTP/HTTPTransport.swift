@@ -164,6 +164,8 @@ public struct HTTPTransport: Sendable {
     ) async throws(ChimeraError) -> Reply {
         var request = traced(request)
         guard let tracer else { return try await exchange(request, timeout: timeout, lane: lane, logger: logger, classify: classify) }
+        // A URL AsyncHTTPClient cannot read is not lost here: the exchange reads it again and
+        // throws that error, which the span records; the span only goes without its address.
         let span = UnaryClientSpan(for: &request, parsed: try? parsedRequests.whole(request), tracer: tracer)
         do {
             let reply = try await exchange(request, timeout: timeout, lane: lane, logger: logger, classify: classify)
